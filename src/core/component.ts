@@ -1,0 +1,60 @@
+/**
+ * The component contracts. A component is a definition object (type, one-line summary, a zod
+ * config schema, create()); folders list their definitions in an explicit registry.ts.
+ * Components describe what they do; the runtime wraps them with retries, checkpoints,
+ * metrics and log context.
+ */
+import type { Observable, OperatorFunction } from 'rxjs';
+import type { z } from 'zod';
+import type { Cursor, Envelope } from './envelope.js';
+import type { Logger } from './logger.js';
+import type { Gate } from './rx.js';
+
+/** What the runtime hands every component it creates. */
+export interface ComponentContext {
+  readonly logger: Logger;
+  /**
+   * Backpressure: a source waits on the gate before it produces each page; the runtime
+   * acknowledges records once the sinks have made them durable. Absent: unbounded.
+   */
+  readonly gate?: Gate;
+  /** The run this component works for; provenance for what it writes. */
+  readonly runId: string;
+}
+
+/**
+ * A source is cold: nothing is read before subscribe. It emits envelopes in cursor order,
+ * completes when its input is exhausted (bounded sources) and errors only with a
+ * ConveneError when it cannot go on at all. Bad records are emitted as `problem` envelopes
+ * and the source goes on.
+ */
+export interface Source<T = unknown> {
+  read(from?: Cursor): Observable<Envelope<T>>;
+}
+
+/**
+ * A sink makes a batch durable: `write` resolves once the batch is committed. Writes are
+ * idempotent (records are upserted by kind and key). `close` is idempotent.
+ */
+export interface Sink<T = unknown> {
+  write(batch: readonly Envelope<T>[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Definition<C> {
+  readonly type: string;
+  readonly summary: string;
+  readonly config: z.ZodType<C>;
+}
+
+export interface SourceDef<C = unknown, T = unknown> extends Definition<C> {
+  create(config: C, ctx: ComponentContext): Source<T>;
+}
+
+export interface OperatorDef<C = unknown, I = unknown, O = unknown> extends Definition<C> {
+  create(config: C, ctx: ComponentContext): OperatorFunction<Envelope<I>, Envelope<O>>;
+}
+
+export interface SinkDef<C = unknown, T = unknown> extends Definition<C> {
+  create(config: C, ctx: ComponentContext): Sink<T>;
+}
