@@ -1,0 +1,50 @@
+import { resolve } from 'node:path';
+import { discoverBundle, mergeInputs } from '../../runtime/bundle.js';
+import { replay, type ReplayResult } from '../../runtime/replay.js';
+import { cliLogger } from '../log.js';
+import { Database } from '../../sinks/duckdb/database.js';
+
+export interface ReplayFlags {
+  slack?: string;
+  calendar: string[];
+  drive: string[];
+  directory: string[];
+  people?: string;
+  db: string;
+  batchSize: number;
+  quiet?: boolean;
+}
+
+/** Problems printed in full; the rest are counted and stay queryable in input_problems. */
+const SHOWN_PROBLEMS = 20;
+
+export async function replayAndReport(bundle: string | undefined, flags: ReplayFlags, print: (line: string) => void): Promise<ReplayResult> {
+  const inputs = mergeInputs(bundle ? discoverBundle(resolve(bundle)) : null, {
+    ...(flags.slack ? { slack: resolve(flags.slack) } : {}),
+    calendars: flags.calendar.map((p) => resolve(p)),
+    drive: flags.drive.map((p) => resolve(p)),
+    directory: flags.directory.map((p) => resolve(p)),
+    ...(flags.people ? { people: resolve(flags.people) } : {}),
+  });
+  const started = Date.now();
+  const result = await replay(inputs, { dbPath: flags.db, logger: cliLogger(), batchSize: flags.batchSize, progress: flags.quiet ? () => undefined : print });
+  const t = result.totals;
+  if (result.problems > 0) {
+    const db = await Database.open(flags.db, { readOnly: true });
+    try {
+      const rows = await db.all('SELECT code, file, entry, message FROM input_problems WHERE run_id = ? ORDER BY seq LIMIT ?', [result.runId, SHOWN_PROBLEMS]);
+      for (const r of rows) print(`problem ${String(r['code'])}: ${String(r['file'])}${r['entry'] === null ? '' : `#${String(r['entry'])}`}: ${String(r['message'])}`);
+      if (result.problems > rows.length) print(`… and ${result.problems - rows.length} more: convene query "SELECT * FROM input_problems WHERE run_id = '${result.runId}'" --db ${flags.db}`);
+    } finally {
+      db.close();
+    }
+  }
+  const checks = result.validation.problems.length === 0 ? 'validation passed' : `validation found ${result.validation.problems.length} problems (convene validate --db ${flags.db})`;
+  print(`replay ${result.runId}: read ${t.read} records, stored ${t.stored}, skipped ${t.skipped} in ${((Date.now() - started) / 1000).toFixed(1)} s; ${checks}`);
+  return result;
+}
+
+export async function runReplay(bundle: string | undefined, flags: ReplayFlags): Promise<number> {
+  const result = await replayAndReport(bundle, flags, (line) => process.stdout.write(line + '\n'));
+  return result.validation.problems.length === 0 ? 0 : 1;
+}

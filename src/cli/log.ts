@@ -1,0 +1,8 @@
+/** The CLI's logger: JSON lines on stderr, level from CONVENE_LOG_LEVEL (default warn). */
+import { pino } from 'pino';
+import type { Logger } from '../core/logger.js';
+
+export function cliLogger(): Logger {
+  const level = process.env['CONVENE_LOG_LEVEL'] ?? 'warn';
+  return pino({ level, base: undefined }, pino.destination(2)) as unknown as Logger;
+}

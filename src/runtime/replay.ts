@@ -1,0 +1,141 @@
+/**
+ * `convene replay`: reads a bundle of exports as one batch, through the sources, the meeting
+ * intelligence and into DuckDB, then validates the database and records the run.
+ *
+ * Stage order matters and is fixed: people first (people.csv, the directory), then calendars
+ * and Drive (the event index the correlation needs), then the Slack export (its users, then
+ * channels, then messages through the intelligence), then the identity map.
+ */
+import { from, type Observable } from 'rxjs';
+import type { ComponentContext, SourceDef } from '../core/component.js';
+import { envelope, type Envelope } from '../core/envelope.js';
+import { ConveneError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { CalendarEvent, Person } from '../core/records.js';
+import type { Gate } from '../core/rx.js';
+import { EventIndex } from '../operators/event-index.logic.js';
+import { IdentityIndex } from '../operators/identity.logic.js';
+import { meetingIntelligenceOperator } from '../operators/meeting-intelligence.operator.js';
+import { DuckdbSink } from '../sinks/duckdb/duckdb.sink.js';
+import { validateDatabase, type ValidationReport } from '../sinks/duckdb/validate.js';
+import { SOURCES } from '../sources/registry.js';
+import type { ReplayInputs } from './bundle.js';
+import { finishRun, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
+import { runStage, type StageCounts } from './stage.js';
+
+export interface ReplayOptions {
+  dbPath: string;
+  logger: Logger;
+  batchSize?: number;
+  /** One line per stage for people watching the terminal. */
+  progress?: (line: string) => void;
+  clock?: () => Date;
+}
+
+export interface ReplayResult {
+  runId: string;
+  status: RunStatus;
+  totals: RunTotals;
+  stages: Record<string, StageCounts>;
+  validation: ValidationReport;
+  problems: number;
+}
+
+const SOURCE_KINDS = new Set(['person', 'channel', 'message', 'calendar_event', 'drive_file', 'problem']);
+
+function sourceDef(type: string): SourceDef {
+  const def = SOURCES.find((s) => s.type === type);
+  if (!def) throw new ConveneError('INTERNAL', `no source of type '${type}' is registered`);
+  return def as SourceDef;
+}
+
+export async function replay(inputs: ReplayInputs, options: ReplayOptions): Promise<ReplayResult> {
+  const clock = options.clock ?? (() => new Date());
+  const runId = newRunId(clock());
+  const logger = options.logger.child({ runId });
+  const progress = options.progress ?? (() => undefined);
+  const batchSize = options.batchSize ?? 2048;
+  const sink = new DuckdbSink(options.dbPath, runId);
+  const db = await sink.database();
+  await startRun(db, runId, 'replay', 'full', inputs, clock());
+
+  const identities = new IdentityIndex();
+  const events = new EventIndex();
+  const timezones = new Map<string, { tz: string | null; offsetMinutes: number | null }>();
+  const stages: Record<string, StageCounts> = {};
+
+  const stage = async (name: string, type: string, config: unknown, extra: { intelligence?: boolean } = {}): Promise<void> => {
+    const def = sourceDef(type);
+    const parsed = def.config.parse(config);
+    const read = (gate: Gate): Observable<Envelope> => {
+      const ctx: ComponentContext = { logger: logger.child({ component: type }), runId, gate };
+      return def.create(parsed, ctx).read();
+    };
+    const operators = extra.intelligence
+      ? [meetingIntelligenceOperator.create({}, { logger: logger.child({ component: 'meeting-intelligence' }), runId, deps: { events, identities, timezoneOf: (id: string) => timezones.get(id) ?? { tz: null, offsetMinutes: null } } })]
+      : [];
+    const started = Date.now();
+    stages[name] = await runStage(read, operators, sink, {
+      batchSize,
+      sourceKinds: SOURCE_KINDS,
+      onRecord: (e) => {
+        if (e.kind === 'person') {
+          const p = e.payload as Person;
+          identities.add(p);
+          if (p.slackUserId) timezones.set(p.slackUserId, { tz: p.timezone, offsetMinutes: p.tzOffsetMinutes });
+        } else if (e.kind === 'calendar_event') {
+          events.add(e.payload as CalendarEvent);
+        } else if (e.kind === 'problem') {
+          const p = e.payload as { file: string; entry: string | null; message: string; code: string };
+          logger.warn({ file: p.file, entry: p.entry, code: p.code }, p.message);
+        }
+      },
+    });
+    const counted = Object.entries(stages[name]!.read).map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing';
+    progress(`${name.padEnd(10)} read ${counted} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  };
+
+  let status: RunStatus = 'failed';
+  let failure: string | null = null;
+  try {
+    if (inputs.people) await stage('people', 'people-csv', { path: inputs.people });
+    if (inputs.directory.length) await stage('directory', 'directory-files', { paths: inputs.directory });
+    if (inputs.calendars.length) await stage('calendars', 'calendar-files', { paths: inputs.calendars });
+    if (inputs.drive.length) await stage('drive', 'drive-files', { paths: inputs.drive });
+    await stage('slack', 'slack-export', { path: inputs.slack }, { intelligence: true });
+    const identityEnvelopes = identities.all().map((m) => envelope('identity', m.key, 0, 'identity-mapping', m));
+    stages['identities'] = await runStage(() => from(identityEnvelopes), [], sink, { batchSize });
+    status = 'succeeded';
+  } catch (err) {
+    failure = err instanceof ConveneError ? err.describe() : err instanceof Error ? err.message : String(err);
+    logger.error({ err }, 'replay failed');
+  }
+
+  const totals = totalsOf(stages);
+  const validation = await validateDatabase(db);
+  await finishRun(db, runId, status, totals, validation, failure, clock());
+  await sink.close();
+  if (status === 'failed') {
+    throw new ConveneError('INTERNAL', `replay failed: ${failure}`, { subject: runId });
+  }
+  return { runId, status, totals, stages, validation, problems: totals.problems };
+}
+
+function totalsOf(stages: Record<string, StageCounts>): RunTotals {
+  let read = 0;
+  let stored = 0;
+  let problems = 0;
+  const counts: Record<string, number> = {};
+  for (const s of Object.values(stages)) {
+    for (const [kind, n] of Object.entries(s.read)) {
+      if (!SOURCE_KINDS.has(kind)) continue;
+      read += n;
+      if (kind === 'problem') problems += n;
+    }
+    for (const [kind, n] of Object.entries(s.stored)) {
+      counts[kind] = (counts[kind] ?? 0) + n;
+      if (SOURCE_KINDS.has(kind) && kind !== 'problem') stored += n;
+    }
+  }
+  return { read, stored, skipped: problems, problems, counts };
+}

@@ -1,0 +1,133 @@
+/**
+ * The one file that talks to the DuckDB binding. Everything else in convene goes through
+ * `Database`: SQL with parameters, row objects in plain JS values, and bulk appends.
+ */
+import { DuckDBConnection, DuckDBInstance, timestampTZValue, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
+import { DatabaseError } from '../../core/errors.js';
+
+export type SqlParam = string | number | boolean | null | bigint;
+export type Row = Record<string, unknown>;
+
+/** A value the appender writes: timestamps are given as `{ tsMillis }`. */
+export type CellValue = string | number | boolean | null | bigint | { tsMillis: number };
+export type ColumnType = 'VARCHAR' | 'JSON' | 'DOUBLE' | 'BIGINT' | 'INTEGER' | 'BOOLEAN' | 'TIMESTAMPTZ';
+
+export interface OpenOptions {
+  readOnly?: boolean;
+  /** DuckDB memory_limit, e.g. '512MB'. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export class Database {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(path: string, options: OpenOptions = {}): Promise<Database> {
+    const config: Record<string, string> = {};
+    if (options.readOnly) config['access_mode'] = 'READ_ONLY';
+    if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
+    if (options.threads) config['threads'] = String(options.threads);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, config);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (/lock/i.test(message)) throw new DatabaseError('DB_LOCKED', `the database is in use by another process (${firstLine(message)})`, err, path);
+      throw new DatabaseError('DB_OPEN_FAILED', `cannot open the database: ${firstLine(message)}`, err, path);
+    }
+    const connection = await instance.connect();
+    await connection.run("SET TimeZone = 'UTC'");
+    return new Database(path, instance, connection);
+  }
+
+  async run(sql: string, params: readonly SqlParam[] = []): Promise<void> {
+    try {
+      await this.connection.run(sql, params.length ? (params as DuckDBValue[]) : undefined);
+    } catch (err) {
+      throw new DatabaseError('DB_QUERY_FAILED', firstLine(err instanceof Error ? err.message : String(err)), err);
+    }
+  }
+
+  /** Rows as objects of plain JS values (BIGINT as bigint, TIMESTAMPTZ as Date, JSON as string). */
+  async all(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
+    try {
+      const reader = await this.connection.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
+      return reader.getRowObjectsJS() as Row[];
+    } catch (err) {
+      throw new DatabaseError('DB_QUERY_FAILED', firstLine(err instanceof Error ? err.message : String(err)), err);
+    }
+  }
+
+  /** Rows with their column names in order, for printing. */
+  async table(sql: string, params: readonly SqlParam[] = []): Promise<{ columns: string[]; rows: Row[] }> {
+    try {
+      const reader = await this.connection.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
+      return { columns: reader.columnNames(), rows: reader.getRowObjectsJS() as Row[] };
+    } catch (err) {
+      throw new DatabaseError('DB_QUERY_FAILED', firstLine(err instanceof Error ? err.message : String(err)), err);
+    }
+  }
+
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.run('COMMIT');
+      return result;
+    } catch (err) {
+      await this.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Bulk-append rows to a table through the DuckDB appender (never row-by-row INSERT). */
+  async append(table: string, types: readonly ColumnType[], rows: readonly (readonly CellValue[])[]): Promise<void> {
+    let appender: DuckDBAppender | undefined;
+    try {
+      appender = await this.connection.createAppender(table);
+      for (const row of rows) {
+        for (let i = 0; i < types.length; i++) appendCell(appender, types[i]!, row[i] ?? null);
+        appender.endRow();
+      }
+      appender.flushSync();
+    } catch (err) {
+      throw new DatabaseError('DB_WRITE_FAILED', `append to ${table} failed: ${firstLine(err instanceof Error ? err.message : String(err))}`, err);
+    } finally {
+      appender?.closeSync();
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function appendCell(appender: DuckDBAppender, type: ColumnType, value: CellValue): void {
+  if (value === null) return appender.appendNull();
+  switch (type) {
+    case 'VARCHAR':
+    case 'JSON':
+      return appender.appendVarchar(String(value));
+    case 'DOUBLE':
+      return appender.appendDouble(Number(value));
+    case 'BIGINT':
+      return appender.appendBigInt(typeof value === 'bigint' ? value : BigInt(Math.trunc(Number(value))));
+    case 'INTEGER':
+      return appender.appendInteger(Number(value));
+    case 'BOOLEAN':
+      return appender.appendBoolean(Boolean(value));
+    case 'TIMESTAMPTZ': {
+      const ms = typeof value === 'object' ? value.tsMillis : Number(value);
+      return appender.appendTimestampTZ(timestampTZValue(BigInt(Math.trunc(ms)) * 1000n));
+    }
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}

@@ -1,0 +1,261 @@
+/**
+ * convene's DuckDB schema: one table per record kind, each row keyed as its envelope is, plus
+ * the bookkeeping tables. docs/schema.md documents it for people who write SQL against it.
+ *
+ * Migrations are numbered and recorded in `schema_version`; a newer convene applies the
+ * missing ones to an older database on open. A migration is never edited once released.
+ */
+import type { RecordKind, RecordKinds } from '../../core/records.js';
+import type { CellValue, ColumnType, Database } from './database.js';
+
+export interface ColumnSpec<T> {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly get: (record: T) => CellValue;
+  readonly notNull?: boolean;
+}
+
+export interface DataTableSpec<K extends RecordKind = RecordKind> {
+  readonly table: string;
+  readonly kind: K;
+  readonly primaryKey: readonly string[];
+  readonly columns: readonly ColumnSpec<RecordKinds[K]>[];
+}
+
+/** Provenance columns every data table carries; they are left out of content checksums. */
+export const PROVENANCE_COLUMNS = ['origin', 'run_id'] as const;
+
+const ts = (ms: number | null): CellValue => (ms === null ? null : { tsMillis: ms });
+const json = (v: unknown): CellValue => (v === null || v === undefined ? null : JSON.stringify(v));
+
+/** Type-checks a table's columns against its record kind, then erases the kind for the list. */
+function spec<K extends RecordKind>(s: DataTableSpec<K>): TableSpec {
+  return s as unknown as TableSpec;
+}
+
+/** A table spec with its record type erased; call `get(record as never)`. */
+export interface TableSpec {
+  readonly table: string;
+  readonly kind: RecordKind;
+  readonly primaryKey: readonly string[];
+  readonly columns: readonly { readonly name: string; readonly type: ColumnType; readonly notNull?: boolean; readonly get: (record: never) => CellValue }[];
+}
+
+export const DATA_TABLES: readonly TableSpec[] = [
+  spec({
+    table: 'people', kind: 'person', primaryKey: ['key'],
+    columns: [
+      { name: 'key', type: 'VARCHAR', get: (p) => p.key, notNull: true },
+      { name: 'source', type: 'VARCHAR', get: (p) => p.source, notNull: true },
+      { name: 'external_id', type: 'VARCHAR', get: (p) => p.externalId, notNull: true },
+      { name: 'email', type: 'VARCHAR', get: (p) => p.email },
+      { name: 'name', type: 'VARCHAR', get: (p) => p.name },
+      { name: 'display_name', type: 'VARCHAR', get: (p) => p.displayName },
+      { name: 'slack_user_id', type: 'VARCHAR', get: (p) => p.slackUserId },
+      { name: 'department', type: 'VARCHAR', get: (p) => p.department },
+      { name: 'title', type: 'VARCHAR', get: (p) => p.title },
+      { name: 'manager_email', type: 'VARCHAR', get: (p) => p.managerEmail },
+      { name: 'timezone', type: 'VARCHAR', get: (p) => p.timezone },
+      { name: 'tz_offset_minutes', type: 'INTEGER', get: (p) => p.tzOffsetMinutes },
+      { name: 'is_bot', type: 'BOOLEAN', get: (p) => p.isBot, notNull: true },
+      { name: 'deleted', type: 'BOOLEAN', get: (p) => p.deleted, notNull: true },
+    ],
+  }),
+  spec({
+    table: 'identities', kind: 'identity', primaryKey: ['key'],
+    columns: [
+      { name: 'key', type: 'VARCHAR', get: (i) => i.key, notNull: true },
+      { name: 'person_id', type: 'VARCHAR', get: (i) => i.personId, notNull: true },
+      { name: 'confidence', type: 'DOUBLE', get: (i) => i.confidence, notNull: true },
+      { name: 'reason', type: 'VARCHAR', get: (i) => i.reason, notNull: true },
+    ],
+  }),
+  spec({
+    table: 'channels', kind: 'channel', primaryKey: ['id'],
+    columns: [
+      { name: 'id', type: 'VARCHAR', get: (c) => c.id, notNull: true },
+      { name: 'name', type: 'VARCHAR', get: (c) => c.name, notNull: true },
+      { name: 'kind', type: 'VARCHAR', get: (c) => c.kind, notNull: true },
+      { name: 'created', type: 'TIMESTAMPTZ', get: (c) => ts(c.created) },
+      { name: 'creator', type: 'VARCHAR', get: (c) => c.creator },
+      { name: 'members', type: 'JSON', get: (c) => json(c.members) },
+      { name: 'topic', type: 'VARCHAR', get: (c) => c.topic },
+      { name: 'purpose', type: 'VARCHAR', get: (c) => c.purpose },
+      { name: 'is_archived', type: 'BOOLEAN', get: (c) => c.isArchived, notNull: true },
+    ],
+  }),
+  spec({
+    table: 'messages', kind: 'message', primaryKey: ['channel_id', 'ts'],
+    columns: [
+      { name: 'channel_id', type: 'VARCHAR', get: (m) => m.channelId, notNull: true },
+      { name: 'ts', type: 'VARCHAR', get: (m) => m.ts, notNull: true },
+      { name: 'time', type: 'TIMESTAMPTZ', get: (m) => ts(m.time), notNull: true },
+      { name: 'user_id', type: 'VARCHAR', get: (m) => m.userId },
+      { name: 'bot_id', type: 'VARCHAR', get: (m) => m.botId },
+      { name: 'bot_name', type: 'VARCHAR', get: (m) => m.botName },
+      { name: 'subtype', type: 'VARCHAR', get: (m) => m.subtype },
+      { name: 'text', type: 'VARCHAR', get: (m) => m.text, notNull: true },
+      { name: 'extra_text', type: 'VARCHAR', get: (m) => m.extraText, notNull: true },
+      { name: 'thread_ts', type: 'VARCHAR', get: (m) => m.threadTs },
+      { name: 'is_thread_parent', type: 'BOOLEAN', get: (m) => m.isThreadParent, notNull: true },
+      { name: 'reply_count', type: 'INTEGER', get: (m) => m.replyCount, notNull: true },
+      { name: 'edited_ts', type: 'VARCHAR', get: (m) => m.editedTs },
+      { name: 'files', type: 'JSON', get: (m) => json(m.files) },
+      { name: 'links', type: 'JSON', get: (m) => json(m.links) },
+      { name: 'mentions', type: 'JSON', get: (m) => json(m.mentions) },
+      { name: 'huddle', type: 'JSON', get: (m) => json(m.huddle) },
+      { name: 'raw', type: 'JSON', get: (m) => m.raw, notNull: true },
+    ],
+  }),
+  spec({
+    table: 'calendar_events', kind: 'calendar_event', primaryKey: ['calendar_id', 'id'],
+    columns: [
+      { name: 'id', type: 'VARCHAR', get: (e) => e.id, notNull: true },
+      { name: 'calendar_id', type: 'VARCHAR', get: (e) => e.calendarId, notNull: true },
+      { name: 'ical_uid', type: 'VARCHAR', get: (e) => e.iCalUid },
+      { name: 'recurring_event_id', type: 'VARCHAR', get: (e) => e.recurringEventId },
+      { name: 'original_start', type: 'TIMESTAMPTZ', get: (e) => ts(e.originalStart) },
+      { name: 'summary', type: 'VARCHAR', get: (e) => e.summary },
+      { name: 'description', type: 'VARCHAR', get: (e) => e.description },
+      { name: 'location', type: 'VARCHAR', get: (e) => e.location },
+      { name: 'start_time', type: 'TIMESTAMPTZ', get: (e) => ts(e.start), notNull: true },
+      { name: 'end_time', type: 'TIMESTAMPTZ', get: (e) => ts(e.end), notNull: true },
+      { name: 'time_zone', type: 'VARCHAR', get: (e) => e.timeZone },
+      { name: 'all_day', type: 'BOOLEAN', get: (e) => e.allDay, notNull: true },
+      { name: 'status', type: 'VARCHAR', get: (e) => e.status, notNull: true },
+      { name: 'event_type', type: 'VARCHAR', get: (e) => e.eventType, notNull: true },
+      { name: 'organizer_email', type: 'VARCHAR', get: (e) => e.organizer?.email ?? null },
+      { name: 'attendees', type: 'JSON', get: (e) => json(e.attendees) },
+      { name: 'conference_links', type: 'JSON', get: (e) => json(e.conferenceLinks) },
+      { name: 'created', type: 'TIMESTAMPTZ', get: (e) => ts(e.created) },
+      { name: 'updated', type: 'TIMESTAMPTZ', get: (e) => ts(e.updated) },
+      { name: 'format', type: 'VARCHAR', get: (e) => e.format, notNull: true },
+    ],
+  }),
+  spec({
+    table: 'drive_files', kind: 'drive_file', primaryKey: ['id'],
+    columns: [
+      { name: 'id', type: 'VARCHAR', get: (f) => f.id, notNull: true },
+      { name: 'name', type: 'VARCHAR', get: (f) => f.name, notNull: true },
+      { name: 'mime_type', type: 'VARCHAR', get: (f) => f.mimeType },
+      { name: 'owners', type: 'JSON', get: (f) => json(f.owners) },
+      { name: 'created_time', type: 'TIMESTAMPTZ', get: (f) => ts(f.createdTime) },
+      { name: 'modified_time', type: 'TIMESTAMPTZ', get: (f) => ts(f.modifiedTime) },
+      { name: 'web_view_link', type: 'VARCHAR', get: (f) => f.webViewLink },
+      { name: 'parents', type: 'JSON', get: (f) => json(f.parents) },
+      { name: 'trashed', type: 'BOOLEAN', get: (f) => f.trashed, notNull: true },
+    ],
+  }),
+  spec({
+    table: 'signals', kind: 'signal', primaryKey: ['channel_id', 'ts'],
+    columns: [
+      { name: 'channel_id', type: 'VARCHAR', get: (s) => s.channelId, notNull: true },
+      { name: 'ts', type: 'VARCHAR', get: (s) => s.ts, notNull: true },
+      { name: 'time', type: 'TIMESTAMPTZ', get: (s) => ts(s.time), notNull: true },
+      { name: 'user_id', type: 'VARCHAR', get: (s) => s.userId },
+      { name: 'kind', type: 'VARCHAR', get: (s) => s.kind, notNull: true },
+      { name: 'confidence', type: 'DOUBLE', get: (s) => s.confidence, notNull: true },
+      { name: 'evidence', type: 'JSON', get: (s) => json(s.evidence) },
+      { name: 'times', type: 'JSON', get: (s) => json(s.times) },
+      { name: 'links', type: 'JSON', get: (s) => json(s.links) },
+      { name: 'thread_ts', type: 'VARCHAR', get: (s) => s.threadTs },
+    ],
+  }),
+  spec({
+    table: 'meetings', kind: 'meeting', primaryKey: ['id'],
+    columns: [
+      { name: 'id', type: 'VARCHAR', get: (m) => m.id, notNull: true },
+      { name: 'source', type: 'VARCHAR', get: (m) => m.source, notNull: true },
+      { name: 'kind', type: 'VARCHAR', get: (m) => m.kind, notNull: true },
+      { name: 'calendar_event_id', type: 'VARCHAR', get: (m) => m.calendarEventId },
+      { name: 'title', type: 'VARCHAR', get: (m) => m.title },
+      { name: 'channel_id', type: 'VARCHAR', get: (m) => m.channelId },
+      { name: 'start_time', type: 'TIMESTAMPTZ', get: (m) => ts(m.start), notNull: true },
+      { name: 'end_time', type: 'TIMESTAMPTZ', get: (m) => ts(m.end) },
+      { name: 'status', type: 'VARCHAR', get: (m) => m.status, notNull: true },
+      { name: 'organizer', type: 'VARCHAR', get: (m) => m.organizer },
+      { name: 'participants', type: 'JSON', get: (m) => json(m.participants) },
+      { name: 'recurring_event_id', type: 'VARCHAR', get: (m) => m.recurringEventId },
+    ],
+  }),
+  spec({
+    table: 'message_links', kind: 'message_link', primaryKey: ['channel_id', 'ts'],
+    columns: [
+      { name: 'channel_id', type: 'VARCHAR', get: (l) => l.channelId, notNull: true },
+      { name: 'ts', type: 'VARCHAR', get: (l) => l.ts, notNull: true },
+      { name: 'meeting_id', type: 'VARCHAR', get: (l) => l.meetingId, notNull: true },
+      { name: 'kind', type: 'VARCHAR', get: (l) => l.kind, notNull: true },
+      { name: 'confidence', type: 'DOUBLE', get: (l) => l.confidence, notNull: true },
+      { name: 'method', type: 'VARCHAR', get: (l) => l.method, notNull: true },
+      { name: 'evidence', type: 'JSON', get: (l) => json(l.evidence) },
+    ],
+  }),
+  spec({
+    table: 'meeting_metrics', kind: 'meeting_metrics', primaryKey: ['meeting_id'],
+    columns: [
+      { name: 'meeting_id', type: 'VARCHAR', get: (m) => m.meetingId, notNull: true },
+      { name: 'messages', type: 'INTEGER', get: (m) => m.messages, notNull: true },
+      { name: 'scheduling_messages', type: 'INTEGER', get: (m) => m.schedulingMessages, notNull: true },
+      { name: 'followups', type: 'INTEGER', get: (m) => m.followups, notNull: true },
+      { name: 'reschedules', type: 'INTEGER', get: (m) => m.reschedules, notNull: true },
+      { name: 'participants', type: 'INTEGER', get: (m) => m.participants, notNull: true },
+      { name: 'coordinators', type: 'INTEGER', get: (m) => m.coordinators, notNull: true },
+      { name: 'channels', type: 'INTEGER', get: (m) => m.channels, notNull: true },
+      { name: 'first_message_at', type: 'TIMESTAMPTZ', get: (m) => ts(m.firstMessageAt) },
+      { name: 'lead_time_ms', type: 'BIGINT', get: (m) => m.leadTimeMs },
+      { name: 'time_to_schedule_ms', type: 'BIGINT', get: (m) => m.timeToScheduleMs },
+      { name: 'coordination_cost_minutes', type: 'DOUBLE', get: (m) => m.coordinationCostMinutes, notNull: true },
+    ],
+  }),
+];
+
+export function tableForKind(kind: string): TableSpec | undefined {
+  return DATA_TABLES.find((t) => t.kind === kind);
+}
+
+/** Tables that record the work itself: counted by `convene validate`, never checksummed. */
+export const BOOKKEEPING_TABLES = ['runs', 'input_problems', 'schema_version'] as const;
+
+function createDataTable(t: TableSpec): string {
+  const cols = t.columns.map((c) => `${c.name} ${c.type}${c.notNull ? ' NOT NULL' : ''}`);
+  cols.push('origin VARCHAR', 'run_id VARCHAR');
+  return `CREATE TABLE IF NOT EXISTS ${t.table} (${cols.join(', ')}, PRIMARY KEY (${t.primaryKey.join(', ')}))`;
+}
+
+/** Numbered migrations; each runs once, in order, inside a transaction. */
+export const MIGRATIONS: ReadonlyArray<{ version: number; summary: string; statements: readonly string[] }> = [
+  {
+    version: 1,
+    summary: 'data tables, runs and input problems',
+    statements: [
+      ...DATA_TABLES.map(createDataTable),
+      `CREATE TABLE IF NOT EXISTS runs (
+         run_id VARCHAR PRIMARY KEY, command VARCHAR NOT NULL, mode VARCHAR, status VARCHAR NOT NULL,
+         started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ,
+         records_read BIGINT, records_stored BIGINT, records_skipped BIGINT, problems BIGINT,
+         counts JSON, config JSON, validation JSON, message VARCHAR)`,
+      `CREATE TABLE IF NOT EXISTS input_problems (
+         run_id VARCHAR NOT NULL, seq BIGINT NOT NULL, code VARCHAR NOT NULL, source VARCHAR NOT NULL,
+         file VARCHAR NOT NULL, entry VARCHAR, message VARCHAR NOT NULL, PRIMARY KEY (run_id, seq))`,
+    ],
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Bring a database up to the current schema; returns the versions applied. */
+export async function migrate(db: Database): Promise<number[]> {
+  await db.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, summary VARCHAR, applied_at TIMESTAMPTZ DEFAULT current_timestamp)');
+  const rows = await db.all('SELECT coalesce(max(version), 0) AS v FROM schema_version');
+  const current = Number(rows[0]?.['v'] ?? 0);
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    await db.transaction(async () => {
+      for (const sql of m.statements) await db.run(sql);
+      await db.run('INSERT INTO schema_version (version, summary) VALUES (?, ?)', [m.version, m.summary]);
+    });
+    applied.push(m.version);
+  }
+  return applied;
+}
