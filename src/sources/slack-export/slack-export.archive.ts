@@ -1,0 +1,106 @@
+/**
+ * The two shapes a Slack export comes in: an unzipped folder or the zip itself. This is
+ * the only file that imports yauzl. Zip entries are read one at a time through their own
+ * stream; only the central directory (names and offsets) is held in memory.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Entry, ZipFile } from 'yauzl';
+import yauzl from 'yauzl';
+import { InputError } from '../../core/errors.js';
+import { compareNames, readText } from '../common/files.js';
+
+export interface ExportArchive {
+  /** Paths of the export's files relative to its root, `/`-separated, sorted. */
+  readonly files: readonly string[];
+  read(relativePath: string): Promise<string>;
+  close(): void;
+}
+
+export async function openFolderExport(root: string): Promise<ExportArchive> {
+  const files: string[] = [];
+  // Metadata sits at the root and day files one folder down; deeper trees (attachments) are not read.
+  const top = await readdir(root, { withFileTypes: true }).catch((err: unknown) => {
+    throw new InputError('INPUT_NOT_FOUND', root, 'the Slack export folder could not be read', err);
+  });
+  for (const entry of top) {
+    if (entry.isFile()) files.push(entry.name);
+    else if (entry.isDirectory()) {
+      for (const child of await readdir(join(root, entry.name), { withFileTypes: true })) {
+        if (child.isFile()) files.push(`${entry.name}/${child.name}`);
+      }
+    }
+  }
+  files.sort(compareNames);
+  return { files, read: (rel) => readText(join(root, rel)), close: () => undefined };
+}
+
+export async function openZipExport(path: string): Promise<ExportArchive> {
+  const zip = await new Promise<ZipFile>((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, zipfile) => {
+      if (err) reject(new InputError('INPUT_MALFORMED_ZIP', path, `the zip could not be opened: ${err.message}`, err));
+      else resolve(zipfile);
+    });
+  });
+  try {
+    const entries = await listEntries(zip, path);
+    const prefix = commonRoot([...entries.keys()]);
+    const byPath = new Map<string, Entry>();
+    for (const [name, entry] of entries) {
+      const rel = name.slice(prefix.length);
+      if (rel.split('/').length <= 2) byPath.set(rel, entry);
+    }
+    const files = [...byPath.keys()].sort(compareNames);
+    return {
+      files,
+      read: async (rel) => {
+        const entry = byPath.get(rel);
+        if (entry === undefined) throw new InputError('INPUT_NOT_FOUND', `${path}#${rel}`, 'no such entry in the zip');
+        return readEntry(zip, entry, `${path}#${rel}`);
+      },
+      close: () => zip.close(),
+    };
+  } catch (err) {
+    zip.close();
+    throw err;
+  }
+}
+
+function listEntries(zip: ZipFile, path: string): Promise<Map<string, Entry>> {
+  return new Promise((resolve, reject) => {
+    const entries = new Map<string, Entry>();
+    zip.on('entry', (entry: Entry) => {
+      if (!entry.fileName.endsWith('/')) entries.set(entry.fileName, entry);
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve(entries));
+    zip.on('error', (err: Error) => reject(new InputError('INPUT_MALFORMED_ZIP', path, `the zip directory is damaged: ${err.message}`, err)));
+    zip.readEntry();
+  });
+}
+
+function readEntry(zip: ZipFile, entry: Entry, subject: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err) {
+        reject(new InputError('INPUT_MALFORMED_ZIP', subject, `the entry could not be read: ${err.message}`, err));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      stream.on('error', (e: Error) => reject(new InputError('INPUT_MALFORMED_ZIP', subject, `the entry is damaged: ${e.message}`, e)));
+    });
+  });
+}
+
+/**
+ * Some tools zip the export inside one top folder (`export/users.json`); read it as if it
+ * were at the root.
+ */
+function commonRoot(names: readonly string[]): string {
+  if (names.some((n) => n === 'users.json' || n === 'org_users.json' || n === 'channels.json')) return '';
+  const roots = new Set(names.map((n) => n.split('/')[0]));
+  const only = [...roots][0];
+  return roots.size === 1 && only !== undefined && names.some((n) => n === `${only}/users.json` || n === `${only}/channels.json`) ? `${only}/` : '';
+}

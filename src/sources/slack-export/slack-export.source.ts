@@ -1,0 +1,182 @@
+/**
+ * `slack-export`: replays a standard Slack workspace export (folder or zip). Emits people,
+ * then channels, then every message of every day file, folders and files in sorted order.
+ */
+import { stat } from 'node:fs/promises';
+import { z } from 'zod';
+import type { SourceDef, Source } from '../../core/component.js';
+import type { Envelope } from '../../core/envelope.js';
+import { InputError } from '../../core/errors.js';
+import { messageKey } from '../../core/records.js';
+import type { Channel } from '../../core/records.js';
+import { fromPages } from '../../core/rx.js';
+import { parseJson } from '../common/files.js';
+import { chunk, EnvelopeBuilder, resumeAfter } from '../common/emit.js';
+import type { FilePosition } from '../common/emit.js';
+import type { ExportArchive } from './slack-export.archive.js';
+import { openFolderExport, openZipExport } from './slack-export.archive.js';
+import { mapSlackChannel, mapSlackMessage, mapSlackUser, synthesizedChannel } from './slack-export.mapping.js';
+
+export const SlackExportConfig = z.object({
+  /** A Slack export folder, or the `.zip` as Slack hands it out. */
+  path: z.string().min(1),
+});
+export type SlackExportConfig = z.infer<typeof SlackExportConfig>;
+
+const TYPE = 'slack-export';
+const CHANNEL_FILES: ReadonlyArray<readonly [string, Channel['kind']]> = [
+  ['channels.json', 'public'],
+  ['groups.json', 'private'],
+  ['dms.json', 'im'],
+  ['mpims.json', 'mpim'],
+];
+const DAY_FILE = /^\d{4}-\d{2}-\d{2}\.json$/;
+
+export const slackExportSource: SourceDef<SlackExportConfig, unknown> = {
+  type: TYPE,
+  summary: 'Replays a Slack workspace export (folder or zip): people, channels and every message',
+  config: SlackExportConfig,
+  create(config, ctx): Source<unknown> {
+    return {
+      read: (from) => {
+        const builder = new EnvelopeBuilder(TYPE, 'slack', resumeAfter(TYPE, from));
+        return fromPages((signal) => readExport(config.path, builder, signal), ctx.gate);
+      },
+    };
+  },
+};
+
+async function openExport(path: string): Promise<ExportArchive> {
+  const info = await stat(path).catch((err: unknown) => {
+    throw new InputError('INPUT_NOT_FOUND', path, 'no Slack export at this path', err);
+  });
+  return info.isDirectory() ? openFolderExport(path) : openZipExport(path);
+}
+
+interface DayFiles {
+  readonly folder: string;
+  readonly files: string[];
+}
+
+/** Day files grouped by folder; folders sorted by name, then files by name. */
+function dayFilesByFolder(files: readonly string[]): DayFiles[] {
+  const byFolder = new Map<string, string[]>();
+  for (const file of files) {
+    const parts = file.split('/');
+    if (parts.length !== 2 || !DAY_FILE.test(parts[1]!)) continue;
+    const list = byFolder.get(parts[0]!) ?? [];
+    list.push(file);
+    byFolder.set(parts[0]!, list);
+  }
+  return [...byFolder.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((folder) => ({ folder, files: byFolder.get(folder)!.sort() }));
+}
+
+type Out = Envelope;
+
+async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal): AsyncGenerator<Out[]> {
+  const archive = await openExport(root);
+  try {
+    const has = new Set(archive.files);
+    let fileIndex = 0;
+    const where = (rel: string): string => `${root}/${rel}`;
+
+    /** Read one JSON array file; a problem envelope instead when it is not one. */
+    async function readArray(rel: string, position: number): Promise<{ items: unknown[] } | { problem: Out }> {
+      const parsed = parseJson(await archive.read(rel));
+      if (!parsed.ok) return { problem: b.problem('INPUT_MALFORMED_JSON', where(rel), null, `the file is not valid JSON (${parsed.reason})`, { file: position, entry: 0 }) };
+      if (!Array.isArray(parsed.value)) return { problem: b.problem('INPUT_MALFORMED_RECORD', where(rel), null, 'the file should hold a JSON array of objects but holds something else', { file: position, entry: 0 }) };
+      return { items: parsed.value };
+    }
+
+    const usersFile = has.has('users.json') ? 'users.json' : has.has('org_users.json') ? 'org_users.json' : null;
+    if (usersFile === null) {
+      const p = { file: fileIndex, entry: 0 };
+      if (b.wanted(p)) yield [b.problem('INPUT_NOT_FOUND', where('users.json'), null, 'the export has no users.json or org_users.json, so people are unknown', p)];
+    } else {
+      const result = await readArray(usersFile, fileIndex);
+      if ('problem' in result) {
+        if (b.wanted({ file: fileIndex, entry: 0 })) yield [result.problem];
+      } else {
+        const out: Out[] = [];
+        result.items.forEach((item, i) => {
+          const p = { file: fileIndex, entry: i };
+          if (!b.wanted(p)) return;
+          const mapped = mapSlackUser(item);
+          out.push(mapped.ok ? b.record('person', mapped.value.key, 0, `${where(usersFile)}#${i}`, mapped.value, p) : b.problem('INPUT_MALFORMED_RECORD', where(usersFile), String(i), mapped.reason, p));
+        });
+        yield* chunk(out);
+      }
+    }
+    fileIndex++;
+
+    const channelIdByFolder = new Map<string, string>();
+    for (const [name, kind] of CHANNEL_FILES) {
+      if (!has.has(name)) {
+        fileIndex++;
+        continue;
+      }
+      if (signal.aborted) return;
+      const result = await readArray(name, fileIndex);
+      if ('problem' in result) {
+        if (b.wanted({ file: fileIndex, entry: 0 })) yield [result.problem];
+      } else {
+        const out: Out[] = [];
+        result.items.forEach((item, i) => {
+          const p = { file: fileIndex, entry: i };
+          const mapped = mapSlackChannel(item, kind);
+          if (mapped.ok) {
+            channelIdByFolder.set(mapped.value.id, mapped.value.id);
+            // Folders are named after channels (public, private, mpim); DMs after their id.
+            if (kind !== 'im') channelIdByFolder.set(mapped.value.name, mapped.value.id);
+          }
+          if (!b.wanted(p)) return;
+          const eventTime = mapped.ok ? (mapped.value.created ?? 0) : 0;
+          out.push(mapped.ok ? b.record('channel', mapped.value.id, eventTime, `${where(name)}#${i}`, mapped.value, p) : b.problem('INPUT_MALFORMED_RECORD', where(name), String(i), mapped.reason, p));
+        });
+        yield* chunk(out);
+      }
+      fileIndex++;
+    }
+
+    for (const { folder, files } of dayFilesByFolder(archive.files)) {
+      let channelId = channelIdByFolder.get(folder);
+      if (channelId === undefined) {
+        channelId = folder;
+        const synth = synthesizedChannel(folder);
+        const out: Out[] = [];
+        const first: FilePosition = { file: fileIndex, entry: -2 };
+        const second: FilePosition = { file: fileIndex, entry: -1 };
+        if (b.wanted(first)) out.push(b.record('channel', synth.id, 0, `${root}/${folder}`, synth, first));
+        if (b.wanted(second)) {
+          out.push(b.problem('INPUT_MALFORMED_RECORD', `${root}/${folder}`, null, `the folder "${folder}" is not listed in channels.json, groups.json, dms.json or mpims.json; its messages were read with the folder name as channel id`, second));
+        }
+        if (out.length > 0) yield out;
+      }
+      for (const rel of files) {
+        if (signal.aborted) return;
+        const position = fileIndex++;
+        // Skip whole files already delivered before the resume point without reading them.
+        if (!b.wanted({ file: position, entry: Number.MAX_SAFE_INTEGER })) continue;
+        const result = await readArray(rel, position);
+        if ('problem' in result) {
+          if (b.wanted({ file: position, entry: 0 })) yield [result.problem];
+          continue;
+        }
+        const out: Out[] = [];
+        result.items.forEach((item, i) => {
+          const p = { file: position, entry: i };
+          if (!b.wanted(p)) return;
+          const mapped = mapSlackMessage(item, channelId);
+          out.push(
+            mapped.ok
+              ? b.record('message', messageKey(channelId, mapped.value.ts), mapped.value.time, `${where(rel)}#${i}`, mapped.value, p)
+              : b.problem('INPUT_MALFORMED_RECORD', where(rel), String(i), mapped.reason, p),
+          );
+        });
+        yield* chunk(out);
+      }
+    }
+  } finally {
+    archive.close();
+  }
+}
