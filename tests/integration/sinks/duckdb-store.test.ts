@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { envelope } from '../../../src/core/envelope.js';
+import type { MessageLink } from '../../../src/core/records.js';
+import { Database } from '../../../src/sinks/duckdb/database.js';
+import { DuckdbSink } from '../../../src/sinks/duckdb/duckdb.sink.js';
+import { SCHEMA_VERSION, migrate } from '../../../src/sinks/duckdb/schema.js';
+import { validateDatabase } from '../../../src/sinks/duckdb/validate.js';
+import { sampleRecords } from '../../support/records.js';
+import { scratch } from '../../support/paths.js';
+
+test('checksums do not depend on write order, batch size or run id', async () => {
+  const { batch } = sampleRecords();
+  const a = new DuckdbSink(join(scratch(), 'a.duckdb'), 'run-a');
+  await a.write(batch);
+  const b = new DuckdbSink(join(scratch(), 'b.duckdb'), 'run-b');
+  for (const e of [...batch].reverse()) await b.write([e]);
+  const ra = await validateDatabase(await a.database());
+  const rb = await validateDatabase(await b.database());
+  assert.equal(ra.tables, rb.tables);
+  assert.is(ra.tables['messages']!.rows, 2);
+  assert.is.not(ra.tables['messages']!.checksum, ra.tables['signals']!.checksum);
+  await a.close();
+  await b.close();
+});
+
+test('a changed record changes its table checksum', async () => {
+  const { batch, changedFirst } = sampleRecords();
+  const sink = new DuckdbSink(join(scratch(), 'c.duckdb'), 'run-c');
+  await sink.write(batch);
+  const before = (await validateDatabase(await sink.database())).tables['messages']!.checksum;
+  await sink.write([changedFirst]);
+  const after = (await validateDatabase(await sink.database())).tables['messages']!.checksum;
+  assert.is.not(after, before);
+  await sink.close();
+});
+
+test('validate reports a link to a meeting that does not exist', async () => {
+  const { batch } = sampleRecords();
+  const sink = new DuckdbSink(join(scratch(), 'd.duckdb'), 'run-d');
+  const link: MessageLink = { channelId: 'C1', ts: '1772636400.000200', meetingId: 'nope', kind: 'propose', confidence: 0.8, method: 'time', evidence: [] };
+  await sink.write([...batch, envelope('message_link', 'C1:1772636400.000200', 0, 'test', link)]);
+  const report = await validateDatabase(await sink.database());
+  const problem = report.problems.find((p) => p.check === 'referential' && p.table === 'message_links');
+  assert.ok(problem, JSON.stringify(report.problems));
+  assert.match(problem!.detail, /1 links name a meeting that does not exist/);
+  await sink.close();
+});
+
+test('problem records land in input_problems with file, entry and reason', async () => {
+  const sink = new DuckdbSink(join(scratch(), 'e.duckdb'), 'run-e');
+  await sink.write([envelope('problem', 'p1', 0, 'x.json', { code: 'INPUT_MALFORMED_JSON', source: 'slack-export', file: 'general/2026-03-02.json', entry: null, message: 'not JSON' })]);
+  const rows = await (await sink.database()).all('SELECT run_id, file, code FROM input_problems');
+  assert.equal(rows, [{ run_id: 'run-e', file: 'general/2026-03-02.json', code: 'INPUT_MALFORMED_JSON' }]);
+  await sink.close();
+});
+
+test('migrations run once and record the schema version', async () => {
+  const path = join(scratch(), 'f.duckdb');
+  const db = await Database.open(path);
+  assert.equal(await migrate(db), [SCHEMA_VERSION]);
+  assert.equal(await migrate(db), []);
+  const rows = await db.all('SELECT max(version) AS v FROM schema_version');
+  assert.is(Number(rows[0]!['v']), SCHEMA_VERSION);
+  db.close();
+});
+
+test.run();
