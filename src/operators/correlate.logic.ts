@@ -1,0 +1,172 @@
+/**
+ * Which calendar event does a meeting signal concern?
+ *
+ * Candidates are the events starting from 2 days before the message (follow-ups about a
+ * meeting that took place) to 21 days after it. Each is scored on independent cues:
+ *
+ * - the same conference link (decisive, but a recurring meeting shares its link across
+ *   instances, so the other cues still pick the instance);
+ * - a stated time within ±15 minutes of the event start (strong), or on the same day (weak);
+ * - title words in the message ("standup", "retro", "1:1", a project name);
+ * - the author and the people mentioned among attendees or the organizer, and channel members;
+ * - recency: the nearest upcoming instance (for a follow-up, the latest past one).
+ *
+ * Below THRESHOLD no link is made: a wrong link costs more than a missing one. A message in a
+ * thread already linked keeps the thread's meeting unless a link or an exact time points
+ * clearly elsewhere. Cancelled instances are candidates only for declines, cancels and moves.
+ */
+import type { Millis } from '../core/envelope.js';
+import type { CalendarEvent, Signal } from '../core/records.js';
+import { conferenceKey } from './conference-links.logic.js';
+import type { EventIndex } from './event-index.logic.js';
+
+export interface CorrelationContext {
+  readonly authorEmail?: string;
+  readonly mentionedEmails: string[];
+  readonly channelMemberEmails?: string[];
+  readonly text: string;
+  readonly events: EventIndex;
+  readonly threadMeetingId?: string;
+}
+
+export interface EventLink {
+  readonly eventId: string;
+  readonly confidence: number;
+  readonly method: 'thread' | 'link' | 'time' | 'title' | 'context';
+  readonly evidence: string[];
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const BEFORE_MS = 2 * DAY;
+const AFTER_MS = 21 * DAY;
+const TIME_TOLERANCE_MS = 15 * 60_000;
+export const THRESHOLD = 0.5;
+
+const TITLE_STOPWORDS = new Set([
+  'the', 'and', 'for', 'with', 'meeting', 'weekly', 'daily', 'call', 'sync', 'team', 'chat', 'our', 'you', 'your', 'from',
+  'about', 'event', 'session', 'quick', 'catch', 'biweekly', 'monthly', 'invite', 'invitation', 'updated', 'canceled', 'cancelled',
+]);
+
+function words(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const w of text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').match(/1:1|[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? []) {
+    const t = w.replace(/'s$/, '');
+    if (t === '1:1' || t.length >= 3) out.add(t.replace(/^stand-?ups?$/, 'standup').replace(/^retros?(?:pective)?s?$/, 'retro'));
+  }
+  return out;
+}
+
+function attendeeEmails(e: CalendarEvent): Set<string> {
+  const s = new Set<string>();
+  for (const a of e.attendees) if (a.email && a.responseStatus !== 'declined') s.add(a.email.toLowerCase());
+  if (e.organizer?.email) s.add(e.organizer.email.toLowerCase());
+  return s;
+}
+
+interface Scored {
+  event: CalendarEvent;
+  score: number;
+  linkMatch: boolean;
+  timeScore: number;
+  titleScore: number;
+  evidence: string[];
+}
+
+function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, linkKeys: Set<string>, messageWords: Set<string>): Scored {
+  const evidence: string[] = [];
+  let score = 0;
+  const linkMatch = e.conferenceLinks.some((l) => {
+    const k = conferenceKey(l);
+    return k !== null && linkKeys.has(k);
+  });
+  if (linkMatch) {
+    score += 0.5;
+    evidence.push('link');
+  }
+
+  let timeScore = 0;
+  for (const t of signal.times) {
+    const delta = Math.abs(t.start - e.start);
+    if (delta <= TIME_TOLERANCE_MS) timeScore = Math.max(timeScore, t.certain ? 0.45 : 0.3);
+    else if (t.certain && delta < 12 * HOUR && new Date(t.start).getUTCDate() === new Date(e.start).getUTCDate()) timeScore = Math.max(timeScore, 0.1);
+    else if (!t.certain && delta < 12 * HOUR) timeScore = Math.max(timeScore, 0.08);
+  }
+  if (timeScore > 0) {
+    score += timeScore;
+    evidence.push(timeScore >= 0.3 ? 'time:start' : 'time:day');
+  }
+
+  let titleScore = 0;
+  const titleWords = [...words(e.summary ?? '')].filter((w) => !TITLE_STOPWORDS.has(w));
+  const shared = titleWords.filter((w) => messageWords.has(w));
+  if (shared.length > 0) {
+    titleScore = Math.min(0.3, 0.15 * shared.length);
+    score += titleScore;
+    evidence.push(`title:${shared.join(',')}`);
+  }
+
+  const people = attendeeEmails(e);
+  if (ctx.authorEmail) {
+    if (people.has(ctx.authorEmail.toLowerCase())) {
+      score += 0.2;
+      evidence.push('author:attendee');
+    } else if (people.size > 0) {
+      score -= 0.15;
+    }
+  }
+  const mentioned = ctx.mentionedEmails.filter((m) => people.has(m.toLowerCase())).length;
+  if (mentioned > 0) {
+    score += Math.min(0.2, 0.1 * mentioned);
+    evidence.push(`mentions:${mentioned}`);
+  }
+  if (ctx.channelMemberEmails && ctx.channelMemberEmails.length > 0 && people.size > 0) {
+    const members = new Set(ctx.channelMemberEmails.map((m) => m.toLowerCase()));
+    let overlap = 0;
+    for (const p of people) if (members.has(p)) overlap++;
+    if (overlap > 0) {
+      score += 0.1 * (overlap / people.size);
+      evidence.push(`channel:${overlap}/${people.size}`);
+    }
+  }
+
+  // Nearer instances win ties; a follow-up looks back, everything else forward.
+  const delta = e.start - signal.time;
+  const looksBack = signal.kind === 'followup';
+  const distance = looksBack ? (delta <= 0 ? -delta : delta + DAY) : delta >= -HOUR ? Math.max(0, delta) : -delta + 2 * DAY;
+  score += 0.1 * Math.exp(-distance / (3 * DAY));
+  return { event: e, score, linkMatch, timeScore, titleScore, evidence };
+}
+
+function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>): CalendarEvent[] {
+  const from: Millis = signal.time - BEFORE_MS;
+  const to: Millis = signal.time + AFTER_MS;
+  const byId = new Map<string, CalendarEvent>();
+  for (const e of events.between(from, to)) byId.set(e.id, e);
+  for (const k of linkKeys) for (const e of events.byConferenceKey(k)) if (e.start >= from && e.start < to) byId.set(e.id, e);
+  const allowCancelled = signal.kind === 'decline' || signal.kind === 'cancel' || signal.kind === 'reschedule';
+  return [...byId.values()].filter((e) => !e.allDay && (allowCancelled || e.status !== 'cancelled'));
+}
+
+/** The calendar event a signal concerns, or null when no candidate is convincing. */
+export function linkToEvent(signal: Signal, ctx: CorrelationContext): EventLink | null {
+  const linkKeys = new Set(signal.links.map(conferenceKey).filter((k): k is string => k !== null));
+  const messageWords = words(ctx.text);
+  const scored = candidates(signal, ctx.events, linkKeys)
+    .map((e) => scoreEvent(signal, e, ctx, linkKeys, messageWords))
+    // Without a link, a time or a title, people alone would tie a message to whatever meeting its author has next.
+    .filter((s) => s.linkMatch || s.timeScore >= 0.1 || s.titleScore > 0)
+    .sort((a, b) => b.score - a.score || a.event.start - b.event.start || (a.event.id < b.event.id ? -1 : 1));
+  const best = scored[0];
+
+  if (ctx.threadMeetingId !== undefined) {
+    const clearlyElsewhere = best !== undefined && best.event.id !== ctx.threadMeetingId && best.score >= 0.8 && (best.linkMatch || best.timeScore >= 0.3);
+    if (!clearlyElsewhere) return { eventId: ctx.threadMeetingId, confidence: 0.85, method: 'thread', evidence: ['thread:parent'] };
+  }
+  if (best === undefined || best.score < THRESHOLD) return null;
+  const runnerUp = scored[1];
+  // Two instances equally good (a weekly meeting, no time stated): pick none rather than guess.
+  if (runnerUp !== undefined && best.score - runnerUp.score < 0.02 && !best.linkMatch) return null;
+  const method: EventLink['method'] = best.linkMatch ? 'link' : best.timeScore >= 0.3 ? 'time' : best.titleScore > 0 ? 'title' : 'context';
+  return { eventId: best.event.id, confidence: Math.min(0.99, Math.round(best.score * 100) / 100), method, evidence: best.evidence };
+}

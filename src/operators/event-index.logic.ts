@@ -1,0 +1,113 @@
+/**
+ * Calendar events in memory, for correlation: by time window, by conference link and by id.
+ *
+ * The same event arrives once per attendee calendar that holds it; copies are merged into one
+ * (attendees united by email, the most recently updated copy's fields kept, the organizer's
+ * calendar winning a tie). To keep memory modest at tens of thousands of events, only what
+ * correlation reads is kept: descriptions are cut to their first 500 characters, and the time
+ * index is a sorted array of ids rebuilt only when a query follows new events.
+ */
+import type { Millis } from '../core/envelope.js';
+import type { Attendee, CalendarEvent } from '../core/records.js';
+import { conferenceKey } from './conference-links.logic.js';
+
+const DESCRIPTION_CHARS = 500;
+
+function slim(e: CalendarEvent): CalendarEvent {
+  return e.description !== null && e.description.length > DESCRIPTION_CHARS ? { ...e, description: e.description.slice(0, DESCRIPTION_CHARS) } : e;
+}
+
+const RESPONSE_RANK: Record<Attendee['responseStatus'], number> = { needsAction: 0, tentative: 1, declined: 2, accepted: 3 };
+
+function mergeAttendees(a: Attendee[], b: Attendee[]): Attendee[] {
+  const out = [...a];
+  const at = new Map<string, number>();
+  out.forEach((x, i) => at.set((x.email ?? x.name ?? `#${i}`).toLowerCase(), i));
+  for (const x of b) {
+    const k = (x.email ?? x.name ?? '').toLowerCase();
+    const i = k ? at.get(k) : undefined;
+    if (i === undefined) {
+      at.set(k || `#${out.length}`, out.length);
+      out.push(x);
+    } else if (RESPONSE_RANK[x.responseStatus] > RESPONSE_RANK[out[i]!.responseStatus]) {
+      // Each attendee's own calendar knows their answer; the others may still say needsAction.
+      out[i] = { ...out[i]!, responseStatus: x.responseStatus };
+    }
+  }
+  return out;
+}
+
+function preferred(current: CalendarEvent, incoming: CalendarEvent): CalendarEvent {
+  const cu = current.updated ?? 0;
+  const iu = incoming.updated ?? 0;
+  if (iu !== cu) return iu > cu ? incoming : current;
+  const org = current.organizer?.email?.toLowerCase();
+  if (org && incoming.calendarId.toLowerCase() === org && current.calendarId.toLowerCase() !== org) return incoming;
+  return current;
+}
+
+export class EventIndex {
+  private readonly events = new Map<string, CalendarEvent>();
+  private readonly byKey = new Map<string, string[]>();
+  private sorted: CalendarEvent[] = [];
+  private dirty = false;
+
+  get size(): number {
+    return this.events.size;
+  }
+
+  add(e: CalendarEvent): void {
+    const current = this.events.get(e.id);
+    let next: CalendarEvent;
+    if (current === undefined) {
+      next = slim(e);
+    } else {
+      const base = preferred(current, slim(e));
+      next = {
+        ...base,
+        attendees: mergeAttendees(base.attendees, base === current ? e.attendees : current.attendees),
+        conferenceLinks: [...new Set([...current.conferenceLinks, ...e.conferenceLinks])],
+      };
+    }
+    this.events.set(e.id, next);
+    for (const link of next.conferenceLinks) {
+      const key = conferenceKey(link);
+      if (!key) continue;
+      const ids = this.byKey.get(key) ?? [];
+      if (!ids.includes(e.id)) ids.push(e.id);
+      this.byKey.set(key, ids);
+    }
+    this.dirty = true;
+  }
+
+  get(id: string): CalendarEvent | undefined {
+    return this.events.get(id);
+  }
+
+  /** Events starting in [from, to), by start time then id. */
+  between(from: Millis, to: Millis): CalendarEvent[] {
+    if (this.dirty) {
+      this.sorted = [...this.events.values()].sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      this.dirty = false;
+    }
+    const out: CalendarEvent[] = [];
+    for (let i = this.lowerBound(from); i < this.sorted.length && this.sorted[i]!.start < to; i++) out.push(this.sorted[i]!);
+    return out;
+  }
+
+  /** Events whose conference link has this key (see conferenceKey), by start time. */
+  byConferenceKey(key: string): CalendarEvent[] {
+    return (this.byKey.get(key) ?? []).map((id) => this.events.get(id)!).sort((a, b) => a.start - b.start);
+  }
+
+  private lowerBound(from: Millis): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid]!.start < from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

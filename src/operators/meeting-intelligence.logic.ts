@@ -1,0 +1,205 @@
+/**
+ * The stateful pure core of meeting intelligence, driven message by message by the runtime.
+ *
+ * Order it relies on: messages of one channel arrive in ts order, channels one after
+ * another, and a thread's parent before its replies. Per-message state is bounded: the
+ * thread map holds the current channel's thread parents only (cleared when a new channel
+ * starts, and capped). What grows with the data is one entry per linked message, grouped by
+ * meeting, which finish() needs for the metrics.
+ *
+ * Slack-only meetings (huddles, ad hoc calls) are emitted when first seen and again by
+ * finish() with their final participants; meetings are upserted by id, so the last wins.
+ */
+import { envelope, type Envelope } from '../core/envelope.js';
+import { messageKey, type CalendarEvent, type Meeting, type MeetingMetrics, type Message, type MessageLink, type Signal } from '../core/records.js';
+import { linkToEvent } from './correlate.logic.js';
+import type { EventIndex } from './event-index.logic.js';
+import type { IdentityIndex } from './identity.logic.js';
+import { detectSignal, isHuddleMessage } from './meeting-signals.logic.js';
+import { computeMeetingMetrics } from './metrics.logic.js';
+import { offsetMinutesAt } from './time-expressions.logic.js';
+
+export const ORIGIN = 'meeting-intelligence';
+const ADHOC_DURATION_MS = 30 * 60_000;
+/** A channel with more live threads than this forgets the oldest; replies to them are read without context. */
+const MAX_THREADS_PER_CHANNEL = 20_000;
+
+export interface MeetingIntelligenceDeps {
+  readonly events: EventIndex;
+  readonly identities: IdentityIndex;
+  timezoneOf(userId: string): { tz: string | null; offsetMinutes: number | null };
+}
+
+export type IntelligenceOutput = Envelope<Signal, 'signal'> | Envelope<MessageLink, 'message_link'> | Envelope<Meeting, 'meeting'>;
+export type FinishOutput = Envelope<Meeting, 'meeting'> | Envelope<MeetingMetrics, 'meeting_metrics'>;
+
+interface ThreadState {
+  readonly parentText: string;
+  /** The latest meeting signal in the thread: context for short replies. */
+  signal: Signal | null;
+  /** A calendar event id, or a Slack-only meeting id (`slack:...`). */
+  meetingId: string | null;
+}
+
+interface MeetingMessages {
+  links: MessageLink[];
+  signals: Signal[];
+  firstChannel: string;
+}
+
+export class MeetingIntelligence {
+  private channel: string | null = null;
+  private readonly threads = new Map<string, ThreadState>();
+  private readonly byMeeting = new Map<string, MeetingMessages>();
+  private readonly slackMeetings = new Map<string, Meeting>();
+
+  constructor(private readonly deps: MeetingIntelligenceDeps) {}
+
+  processMessage(m: Message): IntelligenceOutput[] {
+    if (m.channelId !== this.channel) {
+      this.channel = m.channelId;
+      this.threads.clear();
+    }
+    const isReply = m.threadTs !== null && m.threadTs !== m.ts;
+    const thread = isReply ? this.threads.get(m.threadTs!) : undefined;
+    let signal = detectSignal({
+      message: m,
+      tzOffsetMinutes: this.offsetFor(m),
+      ...(thread ? { parent: { signal: thread.signal, text: thread.parentText } } : {}),
+    });
+    const threadMeeting = thread?.meetingId ? this.slackMeetings.get(thread.meetingId) : undefined;
+    // Chat in a huddle's thread is the huddle's own conversation.
+    if (signal === null && threadMeeting?.kind === 'huddle' && m.userId !== null && m.botId === null && !m.subtype) {
+      signal = { channelId: m.channelId, ts: m.ts, time: m.time, userId: m.userId, kind: 'huddle', confidence: 0.6, evidence: ['thread:huddle'], times: [], links: [], threadTs: m.threadTs };
+    }
+
+    let own: ThreadState | undefined;
+    if (!isReply && (m.isThreadParent || m.replyCount > 0 || m.threadTs === m.ts || isHuddleMessage(m))) {
+      own = { parentText: m.text, signal, meetingId: null };
+      if (this.threads.size >= MAX_THREADS_PER_CHANNEL) this.threads.delete(this.threads.keys().next().value!);
+      this.threads.set(m.ts, own);
+    }
+    if (signal === null) return [];
+
+    const key = messageKey(m.channelId, m.ts);
+    const out: IntelligenceOutput[] = [envelope('signal', key, m.time, ORIGIN, signal)];
+    if (thread && signal) thread.signal = signal;
+
+    const linked = this.link(m, signal, thread);
+    if (linked) {
+      if (linked.meeting) out.push(envelope('meeting', linked.meeting.id, linked.meeting.start, ORIGIN, { ...linked.meeting, participants: [...linked.meeting.participants] }));
+      const link = linked.link;
+      out.push(envelope('message_link', key, m.time, ORIGIN, link));
+      const group = this.byMeeting.get(link.meetingId) ?? { links: [], signals: [], firstChannel: m.channelId };
+      group.links.push(link);
+      group.signals.push(signal);
+      this.byMeeting.set(link.meetingId, group);
+      if (own) own.meetingId = link.meetingId;
+      else if (thread && thread.meetingId === null) thread.meetingId = link.meetingId;
+    }
+    return out;
+  }
+
+  finish(): FinishOutput[] {
+    const out: FinishOutput[] = [];
+    const ids = [...this.byMeeting.keys()].sort();
+    const meetings: Meeting[] = [];
+    for (const id of ids) {
+      const slack = this.slackMeetings.get(id);
+      if (slack) {
+        meetings.push(slack);
+        continue;
+      }
+      const event = this.deps.events.get(id);
+      if (event) meetings.push(this.calendarMeeting(event, this.byMeeting.get(id)!.firstChannel));
+    }
+    for (const meeting of meetings) out.push(envelope('meeting', meeting.id, meeting.start, ORIGIN, meeting));
+    for (const meeting of meetings) {
+      const group = this.byMeeting.get(meeting.id)!;
+      out.push(envelope('meeting_metrics', meeting.id, meeting.start, ORIGIN, computeMeetingMetrics(meeting, group.links, group.signals)));
+    }
+    return out;
+  }
+
+  private offsetFor(m: Message): number {
+    if (m.userId === null) return 0;
+    const { tz, offsetMinutes } = this.deps.timezoneOf(m.userId);
+    // The profile's offset is a snapshot of today's; the zone name gives the offset at the message's instant.
+    return tz !== null ? offsetMinutesAt(tz, m.time) : offsetMinutes ?? 0;
+  }
+
+  private link(m: Message, signal: Signal, thread: ThreadState | undefined): { link: MessageLink; meeting?: Meeting } | null {
+    const base = { channelId: m.channelId, ts: m.ts, kind: signal.kind };
+    if (signal.kind === 'huddle' && m.huddle !== null && isHuddleMessage(m)) {
+      const meeting = this.huddleMeeting(m);
+      return { meeting, link: { ...base, meetingId: meeting.id, confidence: 0.99, method: 'huddle', evidence: ['huddle:room'] } };
+    }
+    const threadSlack = thread?.meetingId ? this.slackMeetings.get(thread.meetingId) : undefined;
+    if (threadSlack) {
+      this.addParticipants(threadSlack, [m.userId, ...m.mentions]);
+      return { link: { ...base, meetingId: threadSlack.id, confidence: 0.8, method: 'thread', evidence: ['thread:parent'] } };
+    }
+
+    const identities = this.deps.identities;
+    const authorEmail = m.userId ? identities.emailForSlackId(m.userId) : undefined;
+    const mentionedEmails = m.mentions.map((u) => identities.emailForSlackId(u)).filter((e): e is string => e !== undefined);
+    const threadEvent = thread?.meetingId && this.deps.events.get(thread.meetingId) ? thread.meetingId : undefined;
+    const found = linkToEvent(signal, {
+      ...(authorEmail ? { authorEmail } : {}),
+      mentionedEmails,
+      text: `${m.text}\n${m.extraText}`,
+      events: this.deps.events,
+      ...(threadEvent ? { threadMeetingId: threadEvent } : {}),
+    });
+    if (found) {
+      return { link: { ...base, meetingId: found.eventId, confidence: found.confidence, method: found.method, evidence: found.evidence } };
+    }
+    if (signal.evidence.includes('adhoc:now') && !['cancel', 'decline', 'followup'].includes(signal.kind)) {
+      const meeting = this.adhocMeeting(m);
+      return { meeting, link: { ...base, meetingId: meeting.id, confidence: 0.7, method: 'context', evidence: ['adhoc:no-event'] } };
+    }
+    return null;
+  }
+
+  private huddleMeeting(m: Message): Meeting {
+    const h = m.huddle!;
+    const participants = h.participants.length > 0 ? [...h.participants] : h.createdBy ? [h.createdBy] : [];
+    const meeting: Meeting = {
+      id: `slack:${m.channelId}:${m.ts}`, source: 'slack', kind: 'huddle', calendarEventId: null, title: h.name || null,
+      channelId: m.channelId, start: h.dateStart ?? m.time, end: h.dateEnd, status: 'confirmed',
+      organizer: h.createdBy ?? m.userId, participants, recurringEventId: null,
+    };
+    this.slackMeetings.set(meeting.id, meeting);
+    return meeting;
+  }
+
+  private adhocMeeting(m: Message): Meeting {
+    const meeting: Meeting = {
+      id: `slack:${m.channelId}:${m.ts}`, source: 'slack', kind: 'adhoc', calendarEventId: null, title: null,
+      channelId: m.channelId, start: m.time, end: m.time + ADHOC_DURATION_MS, status: 'confirmed',
+      organizer: m.userId, participants: [], recurringEventId: null,
+    };
+    this.addParticipants(meeting, [m.userId, ...m.mentions]);
+    this.slackMeetings.set(meeting.id, meeting);
+    return meeting;
+  }
+
+  private addParticipants(meeting: Meeting, users: Array<string | null>): void {
+    for (const u of users) if (u !== null && !meeting.participants.includes(u)) meeting.participants.push(u);
+  }
+
+  private calendarMeeting(e: CalendarEvent, channelId: string): Meeting {
+    const who = (email: string | null): string | null => (email ? this.deps.identities.slackIdForEmail(email) ?? email.toLowerCase() : null);
+    const participants: string[] = [];
+    for (const a of e.attendees) {
+      if (a.resource) continue;
+      const p = who(a.email);
+      if (p !== null && !participants.includes(p)) participants.push(p);
+    }
+    return {
+      id: e.id, source: 'calendar', kind: 'scheduled', calendarEventId: e.id, title: e.summary, channelId,
+      start: e.start, end: e.end, status: e.status, organizer: who(e.organizer?.email ?? null),
+      participants, recurringEventId: e.recurringEventId,
+    };
+  }
+}

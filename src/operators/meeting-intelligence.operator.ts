@@ -1,0 +1,87 @@
+/**
+ * The meeting-intelligence operator: every envelope passes through unchanged; after each
+ * `message` envelope come the signal, message_link and meeting envelopes derived from it,
+ * and when the input completes, the calendar-backed meetings and every meeting's metrics.
+ *
+ * Dependencies: the runtime passes the people and calendar events it has read in earlier
+ * stages as `ctx.deps` (an EventIndex, an IdentityIndex and a time-zone lookup). Without
+ * `deps`, the operator builds its own indexes from the `person` and `calendar_event`
+ * envelopes flowing through it, which suits a single stream holding everything, people and
+ * events before the messages that need them.
+ */
+import { Observable, type OperatorFunction } from 'rxjs';
+import { z } from 'zod';
+import type { ComponentContext, OperatorDef } from '../core/component.js';
+import type { Envelope } from '../core/envelope.js';
+import { toConveneError } from '../core/errors.js';
+import type { CalendarEvent, Message, Person } from '../core/records.js';
+import { EventIndex } from './event-index.logic.js';
+import { IdentityIndex } from './identity.logic.js';
+import { MeetingIntelligence, type MeetingIntelligenceDeps } from './meeting-intelligence.logic.js';
+
+export const MeetingIntelligenceConfig = z.object({}).strict();
+export type MeetingIntelligenceConfig = z.infer<typeof MeetingIntelligenceConfig>;
+
+/** The component context plus the shared indexes (see the file comment). */
+export interface MeetingIntelligenceContext extends ComponentContext {
+  readonly deps?: MeetingIntelligenceDeps;
+}
+
+function ownDeps(): { deps: MeetingIntelligenceDeps; learn(e: Envelope): void } {
+  const events = new EventIndex();
+  const identities = new IdentityIndex();
+  const zones = new Map<string, { tz: string | null; offsetMinutes: number | null }>();
+  return {
+    deps: { events, identities, timezoneOf: (id) => zones.get(id) ?? { tz: null, offsetMinutes: null } },
+    learn(e) {
+      if (e.kind === 'person') {
+        const p = e.payload as Person;
+        identities.add(p);
+        if (p.slackUserId) zones.set(p.slackUserId, { tz: p.timezone, offsetMinutes: p.tzOffsetMinutes });
+      } else if (e.kind === 'calendar_event') {
+        events.add(e.payload as CalendarEvent);
+      }
+    },
+  };
+}
+
+export const meetingIntelligenceOperator: OperatorDef<MeetingIntelligenceConfig, unknown, unknown> & {
+  create(config: MeetingIntelligenceConfig, ctx: MeetingIntelligenceContext): OperatorFunction<Envelope, Envelope>;
+} = {
+  type: 'meeting-intelligence',
+  summary: 'Finds meeting coordination in Slack messages, links it to calendar events and huddles, and measures it',
+  config: MeetingIntelligenceConfig,
+  create(_config: MeetingIntelligenceConfig, ctx: MeetingIntelligenceContext): OperatorFunction<Envelope, Envelope> {
+    return (source) =>
+      new Observable<Envelope>((subscriber) => {
+        const own = ctx.deps ? undefined : ownDeps();
+        const core = new MeetingIntelligence(ctx.deps ?? own!.deps);
+        let failures = 0;
+        return source.subscribe({
+          next(e) {
+            subscriber.next(e);
+            own?.learn(e);
+            if (e.kind !== 'message') return;
+            const m = e.payload as Message;
+            let derived: Envelope[];
+            try {
+              derived = core.processMessage(m);
+            } catch (err) {
+              // One odd message must not stop the run: log it with its key and go on.
+              failures++;
+              ctx.logger.warn({ key: e.key, err: toConveneError(err).message, failures }, 'meeting detection failed for a message; skipped');
+              return;
+            }
+            for (const d of derived) subscriber.next(d);
+          },
+          error(err) {
+            subscriber.error(err);
+          },
+          complete() {
+            for (const d of core.finish()) subscriber.next(d);
+            subscriber.complete();
+          },
+        });
+      });
+  },
+};

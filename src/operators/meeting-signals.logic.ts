@@ -1,0 +1,212 @@
+/**
+ * Is a Slack message meeting coordination, and of which kind?
+ *
+ * Rules over cues rather than a trained model, so every decision can be explained by its
+ * `evidence`. A message is meeting-related when it names a specific meeting (a meeting noun,
+ * a conference link, a huddle, a calendar app post) and does something to it (proposes, moves,
+ * cancels, confirms…), or when it is a short reply ("👍", "can't make it") under a message
+ * that was. Distractors (deploys, deadlines, incidents, on-call, function calls, social plans,
+ * talk about meetings in general) veto weak evidence; only explicit meeting words outweigh them.
+ */
+import type { Message, Signal, SignalKind } from '../core/records.js';
+import { findConferenceLinks } from './conference-links.logic.js';
+import { decodeSlackText } from './slack-text.logic.js';
+import { findTimeMentions } from './time-expressions.logic.js';
+
+export interface SignalInput {
+  readonly message: Message;
+  readonly tzOffsetMinutes: number;
+  /** The thread parent's own detection, when the message is a reply. */
+  readonly parent?: { readonly signal: Signal | null; readonly text: string };
+}
+
+/** Subtypes that are channel housekeeping, never coordination. */
+const SYSTEM_SUBTYPES = new Set([
+  'channel_join', 'channel_leave', 'channel_topic', 'channel_purpose', 'channel_name', 'channel_archive',
+  'channel_unarchive', 'group_join', 'group_leave', 'group_topic', 'group_purpose', 'group_name', 'bot_add',
+  'bot_remove', 'pinned_item', 'unpinned_item', 'tombstone', 'joiner_notification', 'ekm_access_denied',
+  'assistant_app_thread', 'reminder_add', 'slackbot_response', 'file_comment',
+]);
+const HUDDLE_SUBTYPES = new Set(['huddle_thread', 'sh_room_created']);
+/** App posts whose content is meeting data (event cards, reminders, join links). */
+const MEETING_APPS = /calendar|zoom|google meet|\bmeet\b|teams|webex|huddle|clockwise|calendly|reclaim/i;
+
+type Rule = readonly [string, RegExp];
+
+const MEETING_NOUNS: Rule[] = [
+  ['meeting', /\bmeetings?\b(?! (?:the )?(?:deadline|requirements?|criteria|expectations|sla))|\bmtg\b/],
+  ['meet', /\b(?:meet|meet up|meetup)\b(?! (?:the |our |all )?(?:deadline|requirements?|criteria|expectations|sla|goal|target|needs|bar|spec))/],
+  ['sync', /\b(?:sync|sync-up|syncup|sync up)\b(?! (?:job|jobs|script|failed|error|the (?:repo|branch|db|data|files?)))/],
+  ['call', /\b(?:a|the|our|quick|short|video|zoom|phone|conf(?:erence)?|intro|sales|client|customer|team|weekly|daily|this|that|next|group|kickoff|kick-off|follow-?up|catch-?up|sync|planning|today's|tomorrow's|brief|15|30|45|60)[- ](?:min(?:ute)?s?[- ])?call\b|\bcall (?:with|at|on (?:mon|tue|wed|thu|fri)|tomorrow|today|later|now|in \d|this (?:afternoon|morning))|\b(?:hop|jump|get|be|join|dial) (?:on|in|into)(?: to)? (?:a |the |our )?(?:quick )?call\b|\b(?:call|ring) (?:me|you)\b|\bgive (?:me|you|them|him|her) a (?:call|ring)\b/],
+  ['1:1', /\b(?:1:1|1-1|1on1|1-on-1|one[- ]on[- ]one|o3)s?\b/],
+  ['standup', /\bstand[- ]?ups?\b|\bdaily scrum\b|\bscrum\b/],
+  ['retro', /\bretro(?:spective)?s?\b/],
+  ['huddle', /\bhuddles?\b/],
+  ['conference', /\b(?:zoom|hangout|google meet|teams call|webex|gmeet|video chat|vc)\b/],
+  ['catch up', /\bcatch[- ]?up\b|\btouch base\b|\bcheck[- ]in\b(?! (?:the|your|my|code|changes))|\bconnect (?:on|about|tomorrow|today|later|this week|next week)/],
+  ['session', /\b(?:kick-?off|planning (?:session|meeting)|sprint planning|grooming|refinement|backlog review|design review|demo day|office hours|all[- ]hands|town ?hall|brainstorm(?:ing)?(?: session)?|workshop|walk-?through|debrief|interview|offsite|board meeting|review meeting|sync meeting|sit down|whiteboard session|working session|pairing session|conference room|meeting room)s?\b/],
+  ['agenda', /\bagenda (?:for|items?)\b|\bagenda:|\bthe agenda\b/],
+  ['chat', /\b(?:quick|short|brief|a) chat\b|\bchat (?:about|with|on|tomorrow|today|later|this week|next week)\b/],
+  ['time block', /\b(?:grab|find|set up|schedule|book|block|carve out|steal|need|have|get) (?:some |a few |\d+ ?|fifteen |thirty |half an? |an )?(?:min(?:ute)?s?|hour|hr|time|slot)\b(?! (?:ago|later|to (?:fix|deploy|build)))/],
+  ['invite', /\b(?:calendar|cal) invite\b|\b(?:send|sent|sending|forward(?:ed)?) (?:you |over |out )?(?:an? |the )?invite\b|\binvite (?:sent|is out|went out)\b|\bon (?:your|my|the) cal(?:endar)?\b|\bmeeting (?:room|link|invite)\b/],
+];
+
+/** Scheduling verbs per kind, tried in order: the first kind that fires wins. */
+const KIND_CUES: ReadonlyArray<readonly [SignalKind, RegExp]> = [
+  ['cancel', /\bcancel(?:l?ed|l?ing|s)?\b|\bcall(?:ing|ed)? (?:it )?off\b|\bscrap(?:ping|ped)?\b|\bno (?:standup|stand-up|retro|sync|meeting|1:1|call)(?: today| tomorrow| this week)?\b|\bnot happening\b|\bskip(?:ping)? (?:the |this week's |today's |tomorrow's |our )?(?:standup|stand-up|retro|sync|meeting|1:1|call)\b|\bwon't (?:be )?happen/],
+  ['reschedule', /\bre-?schedul|\bpush(?:ed|ing)? (?:it |this |that |the \w+ |our \w+ )?(?:back|out|to|by)\b|\bmov(?:e|ed|ing) (?:it|this|that|the \w+(?: \w+)?|our \w+(?: \w+)?|tomorrow's \w+|today's \w+|standup|retro|sync|our|my|the call|the meeting) (?:to|up|back|earlier|later)\b|\b(?:moved|moving|pushed|bumped|shifted) (?:to|back|up|out|earlier|later)\b|\bpostpon|\bbump(?:ed|ing)? (?:it |this |that |the \w+ )?(?:to|back)\b|\bshift(?:ed|ing)? (?:it |this |that |the \w+ )?to\b|\b(?:instead|different time|another time|new time|later slot|earlier slot)\b|\bcan we do (?:\w+ )?(?:\d|mon|tue|wed|thu|fri|tomorrow)\w* instead\b/],
+  ['decline', /\bcan(?:'t|not|t) (?:make|join|attend|do|come|be there)\b|\bwon'?t (?:make|be able|be there|join)|\bunable to (?:make|join|attend)|\b(?:i'll|i will|gonna|going to|have to) (?:miss|skip)\b|\bhave a conflict\b|\b(?:double|triple)[- ]booked\b|\bcount me out\b|\bnot (?:going to|gonna) make\b|\bdeclin(?:e|ed|ing)\b|\bwithout me\b|\b(?:i'm|i am) (?:out|ooo|off)\b/],
+  ['followup', /\b(?:meeting |call |sync |standup |retro )?(?:notes|recap|summary|takeaways|action items?|next steps|decisions)\b|\b(?:meeting |call )minutes\b|\bminutes (?:from|of) (?:the|today|yesterday|our)\b|\bfollow[- ]?up (?:from|on|to) (?:the|our|today's|yesterday's|this)\b|\bas discussed\b|\bper (?:our|the|today's|yesterday's) (?:call|meeting|sync|chat|discussion|conversation)\b|\bthanks (?:all |everyone |everybody )?for (?:joining|the (?:call|meeting|sync|chat|discussion|time)|your time|coming)\b|\b(?:great|good|productive|helpful) (?:call|meeting|sync|chat|session|discussion)\b|\bai:|\bafter (?:the|our) (?:call|meeting|sync)\b/],
+  ['agenda', /\bagenda\b|\btalking points\b|\b(?:topics?|items?|things) (?:for|to (?:discuss|cover|go over))\b|\bto discuss:|\bwe'?ll (?:cover|discuss|go over)\b|\bpre-?read\b/],
+  ['reminder', /\breminder\b|\bremind (?:me|us)\b|\bremind(?:ing)? (?:you|everyone|all|folks|y'all)\b|\bdon'?t forget\b|\bheads[- ]up\b|\bstart(?:s|ing)? (?:in \d+|now|soon|shortly)\b|\b(?:is |are )?starting (?:now|soon|in)\b|\bin (?:\d+|five|ten|fifteen|thirty) (?:min(?:ute)?s?)\b|\b(?:happening|kicking off) (?:now|soon|in)\b|\bjoin (?:us|now)\b|\bwe'?re (?:on|live|starting)\b|\bstarting soon\b|\bupcoming\b/],
+  ['confirm', /\b(?:confirmed|booked|scheduled (?:for|it|the)|is (?:set|locked|on) for|all set|locked in|sent (?:you |over |out )?(?:an? |the )?invite|invite(?:s)? (?:sent|is out|went out)|see you (?:then|there|all|tomorrow|at)|works for (?:me|us|everyone)|that works|sounds good|i'?ll be there|count me in|accepted)\b/],
+  ['propose', /\b(?:can|could|shall|should|would) (?:we|you|i|u) (?:meet|sync|chat|talk|do|hop|jump|get|grab|find|set up|schedule|catch|connect|have|book|discuss|go over|review|pair)\b|\blet'?s (?:meet|sync|chat|talk|do|hop|jump|get|grab|find|set up|schedule|catch|connect|have|book|discuss|go over|review|pair|plan)\b|\bhow about\b|\bwhat about (?:mon|tue|wed|thu|fri|tomorrow|today|\d)|\b(?:does|do|would|will) (?:\w+ ){0,3}work(?: for (?:you|everyone|y'all|all))?\b|\bare (?:you|y'all|u|folks|people) (?:free|around|available|up for)\b|\b(?:free|available|availability|open) (?:at|on|for|tomorrow|today|this|next|later)\b|\bwhen (?:works|are you free|is good|suits|would work|can we|could we)\b|\bwhat time\b|\bany time\b|\bwant to (?:meet|sync|chat|talk|hop|jump|grab|catch)\b|\b(?:wanna|want to|need to|have to) (?:meet|sync|chat|talk|hop|jump|grab|catch|connect|discuss)\b|\bschedul(?:e|ing) (?:a|an|some|the|time|our)\b|\bset(?:ting)? up (?:a|an|some|time)\b|\bput (?:something|some time|a meeting|time) on\b|\bsend (?:you |me )?(?:an? )?invite\b|\bbook (?:a|an|the) (?:room|slot|meeting|call)\b|\b(?:hop|jump|get) on\b|\bgrab (?:\d+|some|a few|time)\b|\bpropos(?:e|ing)\b|\bslot\b|\b(?:set|create|add|arrange|organi[sz]e|plan|book|reserve|hold|need)(?: up)? (?:me )?(?:a |an |the |my |some )?(?:new |quick )?(?:meeting|call|sync|conference room|meeting room|room)s?\b|\bmeeting (?:needs to be |to be )?schedul|\brooms? (?:available|free|open)\b|\b(?:available|free|open) (?:meeting |conference )?rooms?\b/],
+];
+
+const THREAD_CONFIRM = /^(?:[:+1a-z_\s-]*(?:\+1|thumbsup|thumbs_up|white_check_mark|heavy_check_mark|ok_hand|raised_hands|ok)[:a-z_\s-]*|👍+|✅|👌|🙌|yes+|yep|yup|yeah|ok(?:ay)?|k|sure|sounds good|works(?: for me)?|perfect|great|cool|done|deal|confirmed|i'?ll (?:be there|join)|see you (?:then|there)|count me in|on it|will do|that works|works for me|👍 works for me)\b/;
+const THREAD_CONFIRM_ANY = /\b(?:works for me|sounds good|i'?ll join|i'?ll be there|see you (?:then|there)|count me in|that works|sgtm|lgtm for (?:the )?time)\b|👍|:\+1:|:thumbsup:|:white_check_mark:|✅/;
+
+const DISTRACTORS: Rule[] = [
+  ['release', /\b(?:deploy(?:s|ed|ing|ment)?|release[sd]?|releasing|roll(?:ing)?[- ]?out|ship(?:ping|ped)?|code freeze|freeze|merge window|maintenance(?: window)?|downtime|cutover|go[- ]live|hotfix|rollback|migration|ci|pipeline|build|cron|backup|upgrade)\b/],
+  ['deadline', /\b(?:due|deadline|eod|eow|by end of (?:day|week)|submit(?:ted)? by|turn in|expires?|expiry|renewal|timesheets?|invoice)\b/],
+  ['incident', /\b(?:incident|outage|sev-?\d|p[0-3]\b|pagerduty|paged|paging|alert(?:s|ing)?|on-?call|handoff|hand-off|rotation|escalat\w*|error rate|latency|5\d\d(?:s)?\b|degraded)\b/],
+  ['code call', /\b(?:good|bad|great|tough|hard|judgment|judgement|close|right|wrong|your|the right|fair|api|function|method|rpc|system|sys|http|network|recursive|async|remote|blocking|db|database|grpc|ajax|fetch|extra|redundant|duplicate|nested|external|outbound|service|sdk)[- ]calls?\b|\bcall(?:s|ed|ing)? (?:the|this|that|it|a|an|our|my|your)? ?(?:function|method|api|endpoint|hook|handler|service|script|fn|callback)\b|\bcall ?stack\b|\bcallbacks?\b|\b\w+\(\)/],
+  ['social', /\b(?:lunch|dinner|breakfast|brunch|drinks?|beers?|happy hour|party|bbq|barbecue|birthday|potluck|game night|karaoke|pub|bar|trivia|movie|hike|picnic|cake|pizza|coffee|boba|tea)\b/],
+  ['general talk', /\b(?:too many|so many|fewer|less|more|all these|all the|endless|back[- ]to[- ]back|pointless|useless|hate|love|no more) meetings\b|\bmeetings? (?:culture|fatigue|load|overload|hell|free|in general)\b|\bno[- ]meeting\b|\bmeeting[- ]free\b|\bmeetings are\b|\bmeetings (?:could|should) (?:have been|be)\b/],
+];
+
+/** Meeting evidence strong enough to outweigh a distractor ("release sync at 3pm"). */
+const STRONG_NOUNS = new Set(['agenda', 'meeting', 'standup', 'retro', '1:1', 'huddle', 'conference', 'session', 'invite', 'sync', 'call']);
+const ADHOC_NOW = /\b(?:right now|now|rn|asap|quick(?:ly)?|real quick|in (?:a|1|2|5) min(?:ute)?s?)\b/;
+
+function firstMatch(rules: Rule[], text: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const [name, re] of rules) {
+    const m = re.exec(text);
+    if (m) out.push([name, m[0]]);
+  }
+  return out;
+}
+
+function clamp01(x: number): number {
+  return Math.max(0, Math.min(1, Math.round(x * 100) / 100));
+}
+
+function baseSignal(m: Message): Omit<Signal, 'kind' | 'confidence' | 'evidence' | 'times' | 'links'> {
+  return { channelId: m.channelId, ts: m.ts, time: m.time, userId: m.userId, threadTs: m.threadTs };
+}
+
+export function isHuddleMessage(m: Message): boolean {
+  return m.huddle !== null || (m.subtype !== null && HUDDLE_SUBTYPES.has(m.subtype));
+}
+
+/**
+ * Detect the meeting signal in one message, or null when it is not meeting-related.
+ * Pure and deterministic; `parent` gives thread context for short replies.
+ */
+export function detectSignal(input: SignalInput): Signal | null {
+  const { message: m, tzOffsetMinutes, parent } = input;
+  if (isHuddleMessage(m)) {
+    return {
+      ...baseSignal(m), kind: 'huddle', confidence: 0.99, evidence: [m.subtype ? `huddle:${m.subtype}` : 'huddle:room'],
+      times: m.huddle?.dateStart ? [{ text: 'huddle', start: m.huddle.dateStart, end: m.huddle.dateEnd, certain: true }] : [],
+      links: [],
+    };
+  }
+  if (m.subtype !== null && SYSTEM_SUBTYPES.has(m.subtype)) return null;
+
+  const decoded = decodeSlackText(`${m.text}\n${m.extraText}`);
+  const text = decoded.text.toLowerCase();
+  const links = findConferenceLinks(m.links, decoded.text);
+  const isBot = m.botId !== null || m.subtype === 'bot_message';
+  const meetingApp = isBot && MEETING_APPS.test(m.botName ?? '');
+  if (isBot && !meetingApp && links.length === 0) return null;
+  if (text.length === 0 && links.length === 0) return null;
+
+  const evidence: string[] = [];
+  const nouns = firstMatch(MEETING_NOUNS, text);
+  for (const [name, hit] of nouns) evidence.push(`noun:${name}:"${hit}"`);
+  const distractors = firstMatch(DISTRACTORS, text);
+  let kind: SignalKind | null = null;
+  for (const [k, re] of KIND_CUES) {
+    const hit = re.exec(text);
+    if (hit) {
+      kind = k;
+      evidence.push(`cue:${k}:"${hit[0]}"`);
+      break;
+    }
+  }
+  const times = [
+    ...decoded.dates.map((start) => ({ text: 'slack date', start, end: null, certain: true })),
+    ...findTimeMentions(decoded.text, m.time, tzOffsetMinutes),
+  ];
+  for (const t of times) evidence.push(`time:"${t.text}"`);
+  for (const l of links) evidence.push(`link:${l}`);
+
+  // "hop on a call now" / a bare join link: a call that starts as the message is posted.
+  const soon = times.every((t) => Math.abs(t.start - m.time) < 30 * 60_000);
+  if (soon && (links.length > 0 || (ADHOC_NOW.test(text) && nouns.some(([n]) => n === 'call' || n === 'huddle' || n === 'conference')))) {
+    evidence.push('adhoc:now');
+  }
+
+  const parentIsMeeting = parent?.signal != null;
+  const strongNoun = nouns.some(([n]) => STRONG_NOUNS.has(n));
+  const socialOnly = distractors.some(([d]) => d === 'social') && !nouns.some(([n]) => n === 'meeting' || n === '1:1' || n === 'standup' || n === 'retro' || n === 'session');
+  const generalTalk = distractors.some(([d]) => d === 'general talk');
+  const vetoed = distractors.filter(([d]) => d !== 'general talk' && d !== 'social');
+  for (const [d, hit] of distractors) evidence.push(`distractor:${d}:"${hit}"`);
+
+  // A short reply under a meeting message: its meaning comes from the thread.
+  if (parentIsMeeting && m.threadTs !== null && m.threadTs !== m.ts) {
+    const short = text.length <= 80;
+    if (links.length > 0 && (kind === null || kind === 'propose') && nouns.length <= 1) {
+      return finish(m, 'link', 0.85, [...evidence, 'thread:meeting'], times, links);
+    }
+    if (kind === 'decline' || kind === 'cancel' || kind === 'reschedule' || kind === 'followup' || kind === 'agenda') {
+      return finish(m, kind, 0.8, [...evidence, 'thread:meeting'], times, links);
+    }
+    if (short && (THREAD_CONFIRM.test(text) || THREAD_CONFIRM_ANY.test(text) || kind === 'confirm')) {
+      return finish(m, 'confirm', 0.75, [...evidence, 'thread:confirm'], times, links);
+    }
+    if (times.length > 0 && vetoed.length === 0) {
+      return finish(m, kind ?? 'propose', 0.7, [...evidence, 'thread:meeting'], times, links);
+    }
+    if (kind !== null && (kind === 'propose' || kind === 'confirm' || kind === 'reminder') && (nouns.length > 0 || short)) {
+      return finish(m, kind, 0.65, [...evidence, 'thread:meeting'], times, links);
+    }
+  }
+
+  if (meetingApp) {
+    const appKind: SignalKind = links.length > 0 && kind === null ? 'link' : kind ?? (times.length > 0 ? 'reminder' : 'propose');
+    if (nouns.length > 0 || times.length > 0 || links.length > 0 || /\bevent\b|\binvit/.test(text)) {
+      return finish(m, appKind, 0.85, [...evidence, `app:${m.botName ?? m.botId ?? 'bot'}`], times, links);
+    }
+    return null;
+  }
+
+  if (links.length > 0) {
+    const linkKind: SignalKind = kind === null || (kind === 'propose' && text.replace(/https?:\/\/\S+/g, '').trim().length < 30) ? 'link' : kind;
+    return finish(m, linkKind, 0.9, evidence, times, links);
+  }
+
+  if (nouns.length === 0) return null;
+  if (generalTalk && times.length === 0) return null;
+  if (socialOnly) return null;
+  if (vetoed.length > 0 && !strongNoun) return null;
+  if (vetoed.some(([d]) => d === 'code call') && nouns.every(([n]) => n === 'call')) return null;
+
+  const onlyWeak = nouns.every(([n]) => n === 'chat' || n === 'catch up' || n === 'time block' || n === 'meet');
+  if (kind === null && times.length === 0) return null;
+  if (onlyWeak && kind === null) return null;
+  if (onlyWeak && kind === 'confirm' && times.length === 0) return null;
+
+  let resolved: SignalKind = kind ?? (/\b(?:today|tonight|now|in \d+ ?min)/.test(text) ? 'reminder' : 'propose');
+  if (resolved === 'confirm' && text.includes('?')) resolved = 'propose';
+  let confidence = 0.45 + (strongNoun ? 0.2 : 0.1) + (kind !== null ? 0.15 : 0) + (times.some((t) => t.certain) ? 0.15 : times.length > 0 ? 0.08 : 0);
+  if (vetoed.length > 0) confidence -= 0.15;
+  return finish(m, resolved, confidence, evidence, times, links);
+}
+
+function finish(m: Message, kind: SignalKind, confidence: number, evidence: string[], times: Signal['times'], links: string[]): Signal {
+  return { ...baseSignal(m), kind, confidence: clamp01(confidence), evidence, times, links };
+}

@@ -1,0 +1,97 @@
+/**
+ * Time mentions in chat text: "Thu 10:30 PT", "tmrw 2pm", "noon CET", "next week".
+ *
+ * chrono-node does the parsing (casual mode, dates resolved forward from the message time).
+ * It is the most expensive step of detection, so a cheap regex prefilter lets it run only on
+ * text holding a time-like token; most chat messages have none.
+ */
+import * as chrono from 'chrono-node';
+import type { Millis } from '../core/envelope.js';
+import type { TimeMention } from '../core/records.js';
+
+const DAY_MS = 86_400_000;
+/** Mentions outside this window around the message are misreads ("Jan 2 be there" as a year BC). */
+const EARLIEST_MS = 7 * DAY_MS;
+const LATEST_MS = 60 * DAY_MS;
+
+const TIME_LIKE = new RegExp(
+  [
+    String.raw`\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\b`,
+    String.raw`\b(?:today|tonight|tomorrow|tmrw|tmr|tomorow|tommorow|yesterday|eod|eow)\b`,
+    String.raw`\bnext (?:week|month|mon|tue|wed|thu|fri)`,
+    String.raw`\bthis (?:week|afternoon|morning|evening)\b`,
+    String.raw`\b\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)\b`,
+    String.raw`\b\d{1,2}:\d{2}\b`,
+    String.raw`\b(?:noon|midday|midnight)\b`,
+    String.raw`\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?\b`,
+    String.raw`\b\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)`,
+    String.raw`\bafter lunch\b`,
+    String.raw`\bin (?:\d+|an?|half an) (?:min|mins|minutes|hour|hours|hr|hrs)\b`,
+    String.raw`\bat \d{1,2}\b`,
+    String.raw`\b(?:PT|PST|PDT|ET|EST|EDT|CT|CST|CDT|MT|MST|MDT|UTC|GMT|CET|CEST|BST|IST|JST|AEST|AEDT)\b`,
+  ].join('|'),
+  'i',
+);
+
+/** True when the text holds a token that may be a time; chrono runs only then. */
+export function hasTimeLikeToken(text: string): boolean {
+  return TIME_LIKE.test(text);
+}
+
+/**
+ * The UTC offset in minutes of `tz` at the instant `at` (e.g. -420 for America/Los_Angeles in
+ * summer). Unknown or missing zones give 0 (UTC), so a bad profile never stops detection.
+ */
+export function offsetMinutesAt(tz: string | null, at: Millis): number {
+  if (!tz) return 0;
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    }).formatToParts(new Date(at));
+    const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? '0');
+    const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
+    const atWholeSecond = Math.floor(at / 1000) * 1000;
+    return Math.round((asUtc - atWholeSecond) / 60_000);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Every time mention in `text`, resolved against the message instant `at` in the author's
+ * zone (`tzOffsetMinutes`). A zone abbreviation written in the text ("10:30 PT") wins over
+ * the author's zone; chrono applies it. A bare hour from 1 to 7 without am/pm ("at 4") is
+ * read as afternoon, as people mean in work chat. Mentions outside −7…+60 days are dropped.
+ */
+export function findTimeMentions(text: string, at: Millis, tzOffsetMinutes: number): TimeMention[] {
+  if (!hasTimeLikeToken(text)) return [];
+  let results: chrono.ParsedResult[];
+  try {
+    results = chrono.casual.parse(text, { instant: new Date(at), timezone: tzOffsetMinutes }, { forwardDate: true });
+  } catch {
+    return [];
+  }
+  const mentions: TimeMention[] = [];
+  for (const r of results) {
+    let start = r.start.date().getTime();
+    let end = r.end ? r.end.date().getTime() : null;
+    if (!Number.isFinite(start)) continue;
+    const hour = r.start.get('hour');
+    if (r.start.isCertain('hour') && !r.start.isCertain('meridiem') && hour !== null && hour >= 1 && hour <= 7 && !/\d:\d{2}/.test(r.text)) {
+      start += 12 * 3_600_000;
+      if (end !== null) end += 12 * 3_600_000;
+      // chrono pushed "at 4" to tomorrow 04:00 because 04:00 had passed; 16:00 today may not have.
+      const dayStated = r.start.isCertain('day') || r.start.isCertain('weekday');
+      if (!dayStated && start - DAY_MS > at) {
+        start -= DAY_MS;
+        if (end !== null) end -= DAY_MS;
+      }
+    }
+    if (start < at - EARLIEST_MS || start > at + LATEST_MS) continue;
+    const dayStated = r.start.isCertain('day') || r.start.isCertain('weekday');
+    mentions.push({ text: r.text, start, end: end !== null && Number.isFinite(end) ? end : null, certain: dayStated && r.start.isCertain('hour') });
+  }
+  return mentions;
+}
