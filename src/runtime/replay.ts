@@ -7,7 +7,7 @@
  * channels, then messages through the intelligence), then the identity map.
  */
 import { from, type Observable } from 'rxjs';
-import type { ComponentContext, SourceDef } from '../core/component.js';
+import type { ComponentContext } from '../core/component.js';
 import { envelope, type Envelope } from '../core/envelope.js';
 import { ConveneError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -18,7 +18,7 @@ import { IdentityIndex } from '../operators/identity.logic.js';
 import { meetingIntelligenceOperator } from '../operators/meeting-intelligence.operator.js';
 import { DuckdbSink } from '../sinks/duckdb/duckdb.sink.js';
 import { validateDatabase, type ValidationReport } from '../sinks/duckdb/validate.js';
-import { SOURCES } from '../sources/registry.js';
+import { findSource, type RegisteredSource } from '../sources/registry.js';
 import type { ReplayInputs } from './bundle.js';
 import { finishRun, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
 import { runStage, type StageCounts } from './stage.js';
@@ -43,10 +43,10 @@ export interface ReplayResult {
 
 const SOURCE_KINDS = new Set(['person', 'channel', 'message', 'calendar_event', 'drive_file', 'problem']);
 
-function sourceDef(type: string): SourceDef {
-  const def = SOURCES.find((s) => s.type === type);
+function sourceDef(type: string): RegisteredSource {
+  const def = findSource(type);
   if (!def) throw new ConveneError('INTERNAL', `no source of type '${type}' is registered`);
-  return def as SourceDef;
+  return def;
 }
 
 export async function replay(inputs: ReplayInputs, options: ReplayOptions): Promise<ReplayResult> {
@@ -66,10 +66,9 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
 
   const stage = async (name: string, type: string, config: unknown, extra: { intelligence?: boolean } = {}): Promise<void> => {
     const def = sourceDef(type);
-    const parsed = def.config.parse(config);
     const read = (gate: Gate): Observable<Envelope> => {
       const ctx: ComponentContext = { logger: logger.child({ component: type }), runId, gate };
-      return def.create(parsed, ctx).read();
+      return def.create(config, ctx).read() as Observable<Envelope>;
     };
     const operators = extra.intelligence
       ? [meetingIntelligenceOperator.create({}, { logger: logger.child({ component: 'meeting-intelligence' }), runId, deps: { events, identities, timezoneOf: (id: string) => timezones.get(id) ?? { tz: null, offsetMinutes: null } } })]
