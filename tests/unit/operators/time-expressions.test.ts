@@ -1,0 +1,55 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { findTimeMentions, hasTimeLikeToken, offsetMinutesAt } from '../../../src/operators/time-expressions.logic.js';
+
+// Monday 2 March 2026, 10:00 in Berlin (UTC+1).
+const AT = Date.parse('2026-03-02T09:00:00Z');
+const BERLIN = 60;
+
+test("parses 'Thu 10:30 PT' in Pacific time from a Berlin author", () => {
+  const [m] = findTimeMentions('can we do Thu 10:30 PT?', AT, BERLIN);
+  assert.ok(m);
+  assert.is(new Date(m.start).toISOString(), '2026-03-05T18:30:00.000Z');
+  assert.is(m.certain, true);
+});
+
+test("reads 'tmrw 2pm' in the author's own zone", () => {
+  const [m] = findTimeMentions('tmrw 2pm works', AT, BERLIN);
+  assert.is(new Date(m!.start).toISOString(), '2026-03-03T13:00:00.000Z');
+});
+
+test('resolves a weekday forward from the message time', () => {
+  const [m] = findTimeMentions('let us sync Friday at 9:00', AT, 0);
+  assert.is(new Date(m!.start).toISOString(), '2026-03-06T09:00:00.000Z');
+});
+
+test("reads a bare hour such as 'at 4' as the afternoon of the same day", () => {
+  const [m] = findTimeMentions('quick chat at 4?', AT, BERLIN);
+  assert.is(new Date(m!.start).toISOString(), '2026-03-02T15:00:00.000Z');
+  assert.is(m!.certain, false);
+});
+
+test('honours zone abbreviations such as ET and IST over the author zone', () => {
+  assert.is(new Date(findTimeMentions('tomorrow at 3pm ET', AT, BERLIN)[0]!.start).toISOString(), '2026-03-03T20:00:00.000Z');
+  assert.is(new Date(findTimeMentions('Wednesday 3pm IST', AT, BERLIN)[0]!.start).toISOString(), '2026-03-04T09:30:00.000Z');
+});
+
+test("drops implausible dates such as 'Jan 2 be there' read as a year BC", () => {
+  assert.equal(findTimeMentions('Jan 2 be there', AT, 0).filter((m) => m.start < AT - 8 * 86_400_000), []);
+});
+
+test('skips chrono on text without time-like tokens', () => {
+  assert.is(hasTimeLikeToken('the build is green again'), false);
+  assert.is(hasTimeLikeToken('after lunch?'), true);
+  assert.equal(findTimeMentions('the build is green again', AT, 0), []);
+});
+
+test('computes the UTC offset of an IANA zone at a given instant, including DST', () => {
+  assert.is(offsetMinutesAt('America/Los_Angeles', Date.parse('2026-01-15T12:00:00Z')), -480);
+  assert.is(offsetMinutesAt('America/Los_Angeles', Date.parse('2026-07-15T12:00:00Z')), -420);
+  assert.is(offsetMinutesAt('Asia/Kolkata', AT), 330);
+  assert.is(offsetMinutesAt(null, AT), 0);
+  assert.is(offsetMinutesAt('Not/AZone', AT), 0);
+});
+
+test.run();
