@@ -18,13 +18,27 @@ export function isDateOnly(d: DateWithTimeZone | undefined): boolean {
   return d?.dateOnly === true;
 }
 
-/** `UID_20260512T070000Z`, or `UID_20260512` for an all-day instance. */
-export function instanceId(uid: string, originalStart: Date, allDay: boolean): string {
-  if (allDay) {
-    const ms = isDateOnly(originalStart) ? dateOnlyToUtc(originalStart) : originalStart.getTime();
-    const d = new Date(ms);
-    return `${uid}_${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
+/**
+ * The calendar date of a value as its writer meant it: date-only values as node-ical holds
+ * them, date-times in their own TZID (Exchange gives all-day RECURRENCE-IDs as local
+ * midnight date-times), else in UTC.
+ */
+export function calendarDate(d: DateWithTimeZone): string {
+  if (isDateOnly(d)) return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}`;
+  if (d.tz) {
+    try {
+      const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: d.tz, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d).map((p) => [p.type, p.value]));
+      return `${parts['year']}${parts['month']}${parts['day']}`;
+    } catch {
+      // An unknown zone name: fall back to the UTC date.
+    }
   }
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
+}
+
+/** `UID_20260512T070000Z`, or `UID_20260512` for an all-day instance. */
+export function instanceId(uid: string, originalStart: DateWithTimeZone, allDay: boolean): string {
+  if (allDay) return `${uid}_${calendarDate(originalStart)}`;
   const d = originalStart;
   return `${uid}_${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`;
 }

@@ -9,7 +9,7 @@ import type { DateWithTimeZone, VEvent } from 'node-ical';
 import type { CalendarEvent } from '../../core/records.js';
 import { looksLikeEmail } from '../common/emit.js';
 import {
-  dateOnlyToUtc,
+  calendarDate,
   icsConferenceLinks,
   instanceId,
   instant,
@@ -93,7 +93,7 @@ function eventInstances(event: VEvent, uid: string, calendarId: string, problems
 
   const recurring = event.rrule !== undefined || rdates.values.length > 0;
   // Overrides with no master (only RECURRENCE-ID entries for this UID): each is its own instance.
-  if (!recurring && validDate(event.recurrenceid)) return orphanOverrides(event, uid, calendarId, allDay);
+  if (!recurring && validDate(event.recurrenceid)) return orphanOverrides(event, uid, calendarId, allDay, problems);
   if (!recurring) return [toRecord({ start: event.start, end: event.end, originalStart: null, source: event, cancelled: false }, uid, uid, null, calendarId, allDay)];
 
   const occurrences = expand(event, allDay);
@@ -162,13 +162,17 @@ function expand(event: VEvent, allDay: boolean): Occurrence[] {
   });
 }
 
-function orphanOverrides(event: VEvent, uid: string, calendarId: string, allDay: boolean): CalendarEvent[] {
+function orphanOverrides(event: VEvent, uid: string, calendarId: string, allDay: boolean, problems: IcsProblem[]): CalendarEvent[] {
   const byOriginal = new Map<number, VEvent>();
   if (validDate(event.recurrenceid)) byOriginal.set(instant(event.recurrenceid), event);
   for (const o of overridesOf(event)) if (validDate(o.recurrenceid) && !byOriginal.has(instant(o.recurrenceid))) byOriginal.set(instant(o.recurrenceid), o);
   return [...byOriginal.entries()]
     .sort(([a], [b]) => a - b)
-    .filter(([, o]) => validDate(o.start) && validDate(o.recurrenceid))
+    .filter(([, o]) => {
+      if (validDate(o.start)) return true;
+      problems.push({ entry: describe(o, uid), reason: 'an instance override has no readable start (DTSTART missing, or its TZID is empty or unknown); it was skipped' });
+      return false;
+    })
     .map(([, o]) => toRecord({ start: o.start, end: o.end, originalStart: o.recurrenceid!, source: o, cancelled: false }, instanceId(uid, o.recurrenceid!, allDay), uid, o.recurrenceid!, calendarId, allDay));
 }
 
@@ -183,13 +187,13 @@ function toRecord(o: Occurrence, id: string, uid: string, original: DateWithTime
     calendarId,
     iCalUid: uid,
     recurringEventId: isInstance ? uid : null,
-    originalStart: isInstance && original !== null ? (allDay ? dateOnlyToUtcOrInstant(original) : original.getTime()) : null,
+    originalStart: isInstance && original !== null ? (allDay ? dateToUtcMidnight(calendarDate(original)) : original.getTime()) : null,
     summary: paramValue(src.summary),
     description: paramValue(src.description),
     location: paramValue(src.location),
     start,
     end: Math.max(end, start),
-    timeZone: isDateOnly(o.start) ? null : (o.start.tz ?? null),
+    timeZone: allDay || isDateOnly(o.start) ? null : (o.start.tz ?? src.start?.tz ?? null),
     allDay,
     status: o.cancelled ? 'cancelled' : mapIcsStatus(src.status),
     eventType: 'default',
@@ -202,6 +206,7 @@ function toRecord(o: Occurrence, id: string, uid: string, original: DateWithTime
   };
 }
 
-function dateOnlyToUtcOrInstant(d: DateWithTimeZone): number {
-  return isDateOnly(d) ? dateOnlyToUtc(d) : d.getTime();
+/** `20260512` → epoch ms of 2026-05-12T00:00Z. */
+function dateToUtcMidnight(yyyymmdd: string): number {
+  return Date.UTC(Number(yyyymmdd.slice(0, 4)), Number(yyyymmdd.slice(4, 6)) - 1, Number(yyyymmdd.slice(6, 8)));
 }
