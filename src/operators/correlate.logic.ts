@@ -133,7 +133,8 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
   // Nearer instances win ties; a follow-up looks back, everything else forward.
   const delta = e.start - signal.time;
   const looksBack = signal.kind === 'followup';
-  const distance = looksBack ? (delta <= 0 ? -delta : delta + DAY) : delta >= -HOUR ? Math.max(0, delta) : -delta + 2 * DAY;
+  const over = e.end <= signal.time;
+  const distance = looksBack ? (delta <= 0 ? -delta : delta + DAY) : !over ? Math.max(0, delta) : -delta + 2 * DAY;
   score += 0.1 * Math.exp(-distance / (3 * DAY));
   return { event: e, score, linkMatch, timeScore, titleScore, evidence };
 }

@@ -37,7 +37,7 @@ const MEETING_NOUNS: Rule[] = [
   ['meeting', /\bmeetings?\b(?! (?:the )?(?:deadline|requirements?|criteria|expectations|sla))|\bmtg\b/],
   ['meet', /\b(?:meet|meet up|meetup)\b(?! (?:the |our |all )?(?:deadline|requirements?|criteria|expectations|sla|goal|target|needs|bar|spec))/],
   ['sync', /\b(?:sync|sync-up|syncup|sync up)\b(?! (?:job|jobs|script|failed|error|the (?:repo|branch|db|data|files?)))/],
-  ['call', /\b(?:a|the|our|quick|short|video|zoom|phone|conf(?:erence)?|intro|sales|client|customer|team|weekly|daily|this|that|next|group|kickoff|kick-off|follow-?up|catch-?up|sync|planning|today's|tomorrow's|brief|15|30|45|60)[- ](?:min(?:ute)?s?[- ])?call\b|\bcall (?:with|at|on (?:mon|tue|wed|thu|fri)|tomorrow|today|later|now|in \d|this (?:afternoon|morning))|\b(?:hop|jump|get|be|join|dial) (?:on|in|into)(?: to)? (?:a |the |our )?(?:quick )?call\b|\b(?:call|ring) (?:me|you)\b|\bgive (?:me|you|them|him|her) a (?:call|ring)\b/],
+  ['call', /\b(?:a|the|our|quick|short|video|zoom|phone|conf(?:erence)?|intro|sales|client|customer|team|weekly|daily|this|that|next|group|kickoff|kick-off|follow-?up|catch-?up|sync|planning|review|status|update|strategy|demo|partner|vendor|board|investor|onboarding|training|discovery|design|1:1|standup|today's|tomorrow's|brief|15|30|45|60)[- ](?:min(?:ute)?s?[- ])?call\b|\bcall (?:with|at|on (?:mon|tue|wed|thu|fri)|tomorrow|today|later|now|in \d|this (?:afternoon|morning))|\b(?:hop|jump|get|be|join|dial) (?:on|in|into)(?: to)? (?:a |the |our )?(?:quick )?call\b|\b(?:call|ring) (?:me|you)\b|\bgive (?:me|you|them|him|her) a (?:call|ring)\b/],
   ['1:1', /\b(?:1:1|1-1|1on1|1-on-1|one[- ]on[- ]one|o3)s?\b/],
   ['standup', /\bstand[- ]?ups?\b|\bdaily scrum\b|\bscrum\b/],
   ['retro', /\bretro(?:spective)?s?\b/],

@@ -1,0 +1,37 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Meeting, MessageLink, Signal, SignalKind } from '../../../src/core/records.js';
+import { computeMeetingMetrics } from '../../../src/operators/metrics.logic.js';
+
+const HOUR = 3_600_000;
+const T0 = Date.parse('2026-03-02T09:00:00Z');
+const meeting: Meeting = {
+  id: 'e1', source: 'calendar', kind: 'scheduled', calendarEventId: 'e1', title: 'Sync', channelId: 'C1', start: T0 + 48 * HOUR,
+  end: T0 + 49 * HOUR, status: 'confirmed', organizer: 'U1', participants: ['U1', 'U2', 'U3'], recurringEventId: null,
+};
+function item(n: number, kind: SignalKind, user: string, channel = 'C1'): { link: MessageLink; signal: Signal } {
+  const ts = `${T0 / 1000 + n * 600}.000100`;
+  return {
+    link: { channelId: channel, ts, meetingId: 'e1', kind, confidence: 0.9, method: 'time', evidence: [] },
+    signal: { channelId: channel, ts, time: T0 + n * 600_000, userId: user, kind, confidence: 0.9, evidence: [], times: [], links: [], threadTs: null },
+  };
+}
+
+test('counts coordination messages, people and times for a meeting', () => {
+  const items = [item(0, 'propose', 'U1'), item(1, 'decline', 'U2'), item(2, 'reschedule', 'U1'), item(3, 'confirm', 'U3'), item(4, 'confirm', 'U2', 'C2'), item(50, 'followup', 'U1')];
+  const m = computeMeetingMetrics(meeting, items.map((i) => i.link), items.map((i) => i.signal));
+  assert.equal(m, {
+    meetingId: 'e1', messages: 6, schedulingMessages: 5, followups: 1, reschedules: 1, participants: 3, coordinators: 3, channels: 2,
+    firstMessageAt: T0, leadTimeMs: 48 * HOUR, timeToScheduleMs: 30 * 60_000, coordinationCostMinutes: 5 * 1.5 * 3,
+  });
+});
+
+test('leaves lead time and time to schedule empty without scheduling messages', () => {
+  const items = [item(0, 'link', 'U1')];
+  const m = computeMeetingMetrics(meeting, items.map((i) => i.link), items.map((i) => i.signal));
+  assert.is(m.leadTimeMs, null);
+  assert.is(m.timeToScheduleMs, null);
+  assert.is(m.coordinationCostMinutes, 0);
+});
+
+test.run();
