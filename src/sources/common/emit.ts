@@ -55,7 +55,7 @@ export class EnvelopeBuilder {
     const message = `${reason}. ${ERROR_CODES[code].hint}`;
     const payload: InputProblem = { code, source: this.problemSource, file, entry, message };
     const origin = entry === null ? file : `${file}#${entry}`;
-    return this.record('problem', `${this.sourceType}:${origin}:${code}`, 0, origin, payload, position);
+    return this.record('problem', `${this.sourceType}:${origin}:${code}@${position.file}.${position.entry}`, 0, origin, payload, position);
   }
 }
 

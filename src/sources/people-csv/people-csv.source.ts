@@ -35,7 +35,7 @@ async function* readPeople(path: string, b: EnvelopeBuilder, signal: AbortSignal
   const out: Envelope[] = [];
   const [header, ...body] = rows;
   if (header === undefined) {
-    yield* chunk([b.problem('INPUT_MALFORMED_CSV', path, 'line 1', 'the file is empty; it needs at least the header line', { file: 0, entry: 0 })].filter((e) => b.wanted({ file: 0, entry: 0 })));
+    if (b.wanted({ file: 0, entry: 0 })) yield [b.problem('INPUT_MALFORMED_CSV', path, 'line 1', 'the file is empty; it needs at least the header line', { file: 0, entry: 0 })];
     return;
   }
   const index = headerIndex(header.fields);
