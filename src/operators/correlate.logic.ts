@@ -91,6 +91,8 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
     if (delta <= TIME_TOLERANCE_MS) timeScore = Math.max(timeScore, t.certain ? 0.45 : 0.3);
     else if (t.certain && delta < 12 * HOUR && new Date(t.start).getUTCDate() === new Date(e.start).getUTCDate()) timeScore = Math.max(timeScore, 0.1);
     else if (!t.certain && delta < 12 * HOUR) timeScore = Math.max(timeScore, 0.08);
+    // A clock time without a day chrono could read ("16:45 on the usual day"): the same clock time on a nearby day.
+    else if (!t.certain && delta < 7 * DAY && Math.abs(((delta + 12 * HOUR) % DAY) - 12 * HOUR) <= TIME_TOLERANCE_MS) timeScore = Math.max(timeScore, 0.15);
   }
   if (timeScore > 0) {
     score += timeScore;

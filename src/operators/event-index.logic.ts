@@ -12,6 +12,18 @@ import type { Attendee, CalendarEvent } from '../core/records.js';
 import { conferenceKey } from './conference-links.logic.js';
 
 const DESCRIPTION_CHARS = 500;
+const GOOGLE_UID = /^(.+)@google\.com((?:_\d{8}(?:T\d{6}Z)?)?)$/;
+
+/**
+ * The key under which twins meet. A Google Calendar event exported to iCalendar has the UID
+ * `<api id>@google.com`, so its ICS id (`UID` or `UID_<original start>`) differs from its API
+ * twin's only by that suffix. Both name the same event: the merged event keeps the API id when
+ * an API copy was read, else the ICS id.
+ */
+export function twinKey(id: string): string {
+  const m = GOOGLE_UID.exec(id);
+  return m ? `${m[1]}${m[2]}` : id;
+}
 
 function slim(e: CalendarEvent): CalendarEvent {
   return e.description !== null && e.description.length > DESCRIPTION_CHARS ? { ...e, description: e.description.slice(0, DESCRIPTION_CHARS) } : e;
@@ -57,7 +69,8 @@ export class EventIndex {
   }
 
   add(e: CalendarEvent): void {
-    const current = this.events.get(e.id);
+    const twin = twinKey(e.id);
+    const current = this.events.get(twin);
     let next: CalendarEvent;
     if (current === undefined) {
       next = slim(e);
@@ -69,19 +82,23 @@ export class EventIndex {
         conferenceLinks: [...new Set([...current.conferenceLinks, ...e.conferenceLinks])],
       };
     }
-    this.events.set(e.id, next);
+    // The API id wins over the ICS id, whichever copy came first.
+    const apiId = e.format === 'api-json' ? e.id : current?.id ?? e.id;
+    next = next.id === apiId ? next : { ...next, id: apiId };
+    this.events.set(twin, next);
     for (const link of next.conferenceLinks) {
       const key = conferenceKey(link);
       if (!key) continue;
       const ids = this.byKey.get(key) ?? [];
-      if (!ids.includes(e.id)) ids.push(e.id);
+      if (!ids.includes(twin)) ids.push(twin);
       this.byKey.set(key, ids);
     }
     this.dirty = true;
   }
 
+  /** By its id, in API or iCalendar form. */
   get(id: string): CalendarEvent | undefined {
-    return this.events.get(id);
+    return this.events.get(twinKey(id));
   }
 
   /** Events starting in [from, to), by start time then id. */

@@ -23,6 +23,8 @@ export const ORIGIN = 'meeting-intelligence';
 const ADHOC_DURATION_MS = 30 * 60_000;
 /** A channel with more live threads than this forgets the oldest; replies to them are read without context. */
 const MAX_THREADS_PER_CHANNEL = 20_000;
+/** Outside threads, a short reply this soon after a meeting message in the channel answers it. */
+const CHANNEL_CONTEXT_MS = 30 * 60_000;
 
 export interface MeetingIntelligenceDeps {
   readonly events: EventIndex;
@@ -50,6 +52,8 @@ interface MeetingMessages {
 export class MeetingIntelligence {
   private channel: string | null = null;
   private readonly threads = new Map<string, ThreadState>();
+  /** The channel's latest top-level meeting message, context for unthreaded replies. */
+  private recent: (ThreadState & { at: number }) | null = null;
   private readonly byMeeting = new Map<string, MeetingMessages>();
   private readonly slackMeetings = new Map<string, Meeting>();
 
@@ -59,20 +63,16 @@ export class MeetingIntelligence {
     if (m.channelId !== this.channel) {
       this.channel = m.channelId;
       this.threads.clear();
+      this.recent = null;
     }
     const isReply = m.threadTs !== null && m.threadTs !== m.ts;
-    const thread = isReply ? this.threads.get(m.threadTs!) : undefined;
-    let signal = detectSignal({
+    const recent = !isReply && this.recent !== null && m.time - this.recent.at <= CHANNEL_CONTEXT_MS ? this.recent : undefined;
+    const thread = isReply ? this.threads.get(m.threadTs!) : recent;
+    const signal = detectSignal({
       message: m,
       tzOffsetMinutes: this.offsetFor(m),
       ...(thread ? { parent: { signal: thread.signal, text: thread.parentText } } : {}),
     });
-    const threadMeeting = thread?.meetingId ? this.slackMeetings.get(thread.meetingId) : undefined;
-    // Chat in a huddle's thread is the huddle's own conversation.
-    if (signal === null && threadMeeting?.kind === 'huddle' && m.userId !== null && m.botId === null && !m.subtype) {
-      signal = { channelId: m.channelId, ts: m.ts, time: m.time, userId: m.userId, kind: 'huddle', confidence: 0.6, evidence: ['thread:huddle'], times: [], links: [], threadTs: m.threadTs };
-    }
-
     let own: ThreadState | undefined;
     if (!isReply && (m.isThreadParent || m.replyCount > 0 || m.threadTs === m.ts || isHuddleMessage(m))) {
       own = { parentText: m.text, signal, meetingId: null };
@@ -83,7 +83,10 @@ export class MeetingIntelligence {
 
     const key = messageKey(m.channelId, m.ts);
     const out: IntelligenceOutput[] = [envelope('signal', key, m.time, ORIGIN, signal)];
-    if (thread && signal) thread.signal = signal;
+    if (isReply && thread) thread.signal = signal;
+    // Channel context comes from what people start, not from the replies it explains.
+    const fromContext = signal.evidence.some((e) => e.startsWith('channel:'));
+    if (!isReply && !fromContext) this.recent = { parentText: m.text, signal, meetingId: null, at: m.time };
 
     const linked = this.link(m, signal, thread);
     if (linked) {
@@ -95,7 +98,8 @@ export class MeetingIntelligence {
       group.signals.push(signal);
       this.byMeeting.set(link.meetingId, group);
       if (own) own.meetingId = link.meetingId;
-      else if (thread && thread.meetingId === null) thread.meetingId = link.meetingId;
+      else if (isReply && thread && thread.meetingId === null) thread.meetingId = link.meetingId;
+      if (!isReply && !fromContext && this.recent !== null) this.recent.meetingId = link.meetingId;
     }
     return out;
   }
@@ -128,8 +132,10 @@ export class MeetingIntelligence {
     return tz !== null ? offsetMinutesAt(tz, m.time) : offsetMinutes ?? 0;
   }
 
-  private link(m: Message, signal: Signal, thread: ThreadState | undefined): { link: MessageLink; meeting?: Meeting } | null {
+  private link(m: Message, signal: Signal, context: ThreadState | undefined): { link: MessageLink; meeting?: Meeting } | null {
     const base = { channelId: m.channelId, ts: m.ts, kind: signal.kind };
+    const isReply = m.threadTs !== null && m.threadTs !== m.ts;
+    const thread = isReply || signal.evidence.some((e) => e.startsWith('channel:')) ? context : undefined;
     if (signal.kind === 'huddle' && m.huddle !== null && isHuddleMessage(m)) {
       const meeting = this.huddleMeeting(m);
       return { meeting, link: { ...base, meetingId: meeting.id, confidence: 0.99, method: 'huddle', evidence: ['huddle:room'] } };

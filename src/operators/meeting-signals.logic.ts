@@ -37,34 +37,46 @@ const MEETING_NOUNS: Rule[] = [
   ['meeting', /\bmeetings?\b(?! (?:the )?(?:deadline|requirements?|criteria|expectations|sla))|\bmtg\b/],
   ['meet', /\b(?:meet|meet up|meetup)\b(?! (?:the |our |all )?(?:deadline|requirements?|criteria|expectations|sla|goal|target|needs|bar|spec))/],
   ['sync', /\b(?:sync|sync-up|syncup|sync up)\b(?! (?:job|jobs|script|failed|error|the (?:repo|branch|db|data|files?)))/],
-  ['call', /\b(?:a|the|our|quick|short|video|zoom|phone|conf(?:erence)?|intro|sales|client|customer|team|weekly|daily|this|that|next|group|kickoff|kick-off|follow-?up|catch-?up|sync|planning|review|status|update|strategy|demo|partner|vendor|board|investor|onboarding|training|discovery|design|1:1|standup|today's|tomorrow's|brief|15|30|45|60)[- ](?:min(?:ute)?s?[- ])?call\b|\bcall (?:with|at|on (?:mon|tue|wed|thu|fri)|tomorrow|today|later|now|in \d|this (?:afternoon|morning))|\b(?:hop|jump|get|be|join|dial) (?:on|in|into)(?: to)? (?:a |the |our )?(?:quick )?call\b|\b(?:call|ring) (?:me|you)\b|\bgive (?:me|you|them|him|her) a (?:call|ring)\b/],
+  ['call', /\b(?:a|the|our|quick|short|video|zoom|phone|conf(?:erence)?|intro|sales|client|customer|team|weekly|daily|this|that|next|group|kickoff|kick-off|follow-?up|catch-?up|sync|planning|review|status|update|strategy|demo|partner|vendor|board|investor|onboarding|training|discovery|design|1:1|standup|today's|tomorrow's|brief|15|30|45|60)[- ](?:min(?:ute)?s?[- ])?call\b|\b(?:for|from|after|before|on|in|into|during|join|joining) (?:the |our |a |this |that |today's |tomorrow's )?call\b(?![- ]?(?:stack|site|graph|back|sign|center|centre))|\bcall (?:with|at|on (?:mon|tue|wed|thu|fri)|tomorrow|today|later|now|in \d|this (?:afternoon|morning))|\b(?:hop|jump|get|be|join|dial) (?:on|in|into)(?: to)? (?:a |the |our )?(?:quick )?call\b|\b(?:call|ring) (?:me|you)\b|\bgive (?:me|you|them|him|her) a (?:call|ring)\b/],
   ['1:1', /\b(?:1:1|1-1|1on1|1-on-1|one[- ]on[- ]one|o3)s?\b/],
   ['standup', /\bstand[- ]?ups?\b|\bdaily scrum\b|\bscrum\b/],
   ['retro', /\bretro(?:spective)?s?\b/],
   ['huddle', /\bhuddles?\b/],
   ['conference', /\b(?:zoom|hangout|google meet|teams call|webex|gmeet|video chat|vc)\b/],
   ['catch up', /\bcatch[- ]?up\b|\btouch base\b|\bcheck[- ]in\b(?! (?:the|your|my|code|changes))|\bconnect (?:on|about|tomorrow|today|later|this week|next week)/],
-  ['session', /\b(?:kick-?off|planning (?:session|meeting)|sprint planning|grooming|refinement|backlog review|design review|demo day|office hours|all[- ]hands|town ?hall|brainstorm(?:ing)?(?: session)?|workshop|walk-?through|debrief|interview|offsite|board meeting|review meeting|sync meeting|sit down|whiteboard session|working session|pairing session|conference room|meeting room)s?\b/],
+  ['session', /\b(?:kick-?off|planning (?:session|meeting)|sprint planning|grooming|refinement|backlog review|design review|demo day|office hours|all[- ]hands|town ?hall|brainstorm(?:ing)?(?: session)?|workshop|walk-?through|debrief|interview|offsite|board meeting|review meeting|sync meeting|sit down|whiteboard session|working session|pairing session|conference room|meeting room|(?:arch(?:itecture)?|roadmap|design|budget|quarterly|business|product|sprint|portfolio|strategy|ops|weekly|monthly|board|account|program|project|launch|security|qbr|hiring|pipeline) (?:review|reveiw|sync|kickoff|planning))s?\b/],
+  ['outcome', /\b(?:notes|action items?|recap|summary|tl;?dr|minutes|takeaways|follow-?ups?|decisions|writeup|write-up|recording)(?: \+ \w+)? (?:from|of|for) (?:the |today's |yesterday's |our |this |this morning's |last )?(?:[\w-]+ )?(?:call|meeting|sync|chat|standup|stand-up|retro|review|postmortem|post-mortem|demo|1:1|session|interview|kickoff|planning|workshop|huddle|offsite)\b|^action items?:|\b(?:great|good|productive|helpful) (?:chat|call)!/],
   ['agenda', /\bagenda (?:for|items?)\b|\bagenda:|\bthe agenda\b/],
-  ['chat', /\b(?:quick|short|brief|a) chat\b|\bchat (?:about|with|on|tomorrow|today|later|this week|next week)\b/],
-  ['time block', /\b(?:grab|find|set up|schedule|book|block|carve out|steal|need|have|get) (?:some |a few |\d+ ?|fifteen |thirty |half an? |an )?(?:min(?:ute)?s?|hour|hr|time|slot)\b(?! (?:ago|later|to (?:fix|deploy|build)))/],
+  ['chat', /\b(?:quick|short|brief|a|our|the|my|great|good) chat\b|\bchat (?:about|with|on|tomorrow|today|later|this week|next week)\b/],
+  ['time block', /\b(?:grab(?:bing)?|find(?:ing)?|set(?:ting)? up|schedul(?:e|ing)|book(?:ing)?|block(?:ing)?|carve out|steal|need|have|get) (?:some |a few |\d+ ?|fifteen |thirty |half an? |an )?(?:min(?:ute)?s?|hour|hr|time|slot)\b(?! (?:ago|later|to (?:fix|deploy|build)))/],
   ['invite', /\b(?:calendar|cal) invite\b|\b(?:send|sent|sending|forward(?:ed)?) (?:you |over |out )?(?:an? |the )?invite\b|\binvite (?:sent|is out|went out)\b|\bon (?:your|my|the) cal(?:endar)?\b|\bmeeting (?:room|link|invite)\b/],
 ];
 
 /** Scheduling verbs per kind, tried in order: the first kind that fires wins. */
 const KIND_CUES: ReadonlyArray<readonly [SignalKind, RegExp]> = [
   ['cancel', /\bcancel(?:l?ed|l?ing|s)?\b|\bcall(?:ing|ed)? (?:it )?off\b|\bscrap(?:ping|ped)?\b|\bno (?:standup|stand-up|retro|sync|meeting|1:1|call)(?: today| tomorrow| this week)?\b|\bnot happening\b|\bskip(?:ping)? (?:the |this week's |today's |tomorrow's |our )?(?:standup|stand-up|retro|sync|meeting|1:1|call)\b|\bwon't (?:be )?happen/],
-  ['reschedule', /\bre-?schedul|\bpush(?:ed|ing)? (?:it |this |that |the [\w:'-]+ |our [\w:'-]+ )?(?:back|out|to|by)\b|\bmov(?:e|ed|ing) (?:it|this|that|the [\w:'-]+(?: [\w:'-]+)?|our [\w:'-]+(?: [\w:'-]+)?|tomorrow's [\w:'-]+|today's [\w:'-]+|standup|retro|sync|our|my|the call|the meeting) (?:to|up|back|earlier|later)\b|\b(?:moved|moving|pushed|bumped|shifted) (?:to|back|up|out|earlier|later)\b|\bpostpon|\bbump(?:ed|ing)? (?:it |this |that |the [\w:'-]+ )?(?:to|back)\b|\bshift(?:ed|ing)? (?:it |this |that |the [\w:'-]+ )?to\b|\b(?:instead|different time|another time|new time|later slot|earlier slot)\b|\bcan we do (?:[\w:'-]+ )?(?:\d|mon|tue|wed|thu|fri|tomorrow)\w* instead\b/],
-  ['decline', /\bcan(?:'t|not|t) (?:make|join|attend|do|come|be there)\b|\bwon'?t (?:make|be able|be there|join)|\bunable to (?:make|join|attend)|\b(?:i'll|i will|gonna|going to|have to) (?:miss|skip)\b|\bhave a conflict\b|\b(?:double|triple)[- ]booked\b|\bcount me out\b|\bnot (?:going to|gonna) make\b|\bdeclin(?:e|ed|ing)\b|\bwithout me\b|\b(?:i'm|i am) (?:out|ooo|off)\b/],
-  ['followup', /\b(?:meeting |call |sync |standup |retro )?(?:notes|recap|summary|takeaways|action items?|next steps|decisions)\b|\b(?:meeting |call )minutes\b|\bminutes (?:from|of) (?:the|today|yesterday|our)\b|\bfollow[- ]?up (?:from|on|to) (?:the|our|today's|yesterday's|this)\b|\bas discussed\b|\bper (?:our|the|today's|yesterday's) (?:call|meeting|sync|chat|discussion|conversation)\b|\bthanks (?:all |everyone |everybody )?for (?:joining|the (?:call|meeting|sync|chat|discussion|time)|your time|coming)\b|\b(?:great|good|productive|helpful) (?:call|meeting|sync|chat|session|discussion)\b|\bai:|\bafter (?:the|our) (?:call|meeting|sync)\b/],
+  ['reschedule', /\bre-?schedul|\b(?:is|are) now (?:at|on|today|tomorrow|mon|tue|wed|thu|fri|\d)|\bpush(?:ed|ing)? (?:it |this |that |the [\w:'-]+ |our [\w:'-]+ )?(?:back|out|to|by)\b|\bmov(?:e|ed|ing) (?:it|this|that|the [\w:'-]+(?: [\w:'-]+)?|our [\w:'-]+(?: [\w:'-]+)?|tomorrow's [\w:'-]+|today's [\w:'-]+|standup|retro|sync|our|my|the call|the meeting) (?:to|up|back|earlier|later)\b|\b(?:moved|moving|pushed|bumped|shifted) (?:to|back|up|out|earlier|later)\b|\bpostpon|\bbump(?:ed|ing)? (?:it |this |that |the [\w:'-]+ )?(?:to|back)\b|\bshift(?:ed|ing)? (?:it |this |that |the [\w:'-]+ )?to\b|\b(?:instead|different time|another time|new time|later slot|earlier slot)\b|\bcan we do (?:[\w:'-]+ )?(?:\d|mon|tue|wed|thu|fri|tomorrow)\w* instead\b/],
+  ['decline', /\bcan(?:'t|not|t) (?:make|join|attend|do|come|be there)\b|\bwon'?t (?:make|be able|be there|join)|\bunable to (?:make|join|attend)|\b(?:i'll|i will|gonna|going to|have to) (?:miss|skip)\b|\bhave a conflict\b|\b(?:double|triple)[- ]booked\b|\bcount me out\b|\bnot (?:going to|gonna) make\b|\bdeclin(?:e|ed|ing)\b|\bwithout me\b|\b(?:a |have a |another )?conflict\b|\bdrop (?:this|that|the) one\b|\bsit (?:this|that) one out\b|\bskip me\b|\b(?:i'?m|i am) out (?:that|this|on|tomorrow|today)|\bpast my end of day\b|\banother meeting\b|\bsadly not\b|\bcan'?t today\b|\bnot joining\b|\bcan(?:'t|not|t), (?:i'?m|sorry)|\b(?:i'?m|i am) (?:travell?ing|out sick|sick)\b|\b(?:i'm|i am) (?:out|ooo|off)\b/],
+  ['followup', /\b(?:meeting |call |sync |standup |retro )?(?:notes|recap|summary|takeaways|action items?|next steps|decisions)\b|\b(?:meeting |call )minutes\b|\bminutes (?:from|of) (?:the|today|yesterday|our)\b|\bfollow[- ]?up (?:from|on|to) (?:the|our|today's|yesterday's|this)\b|\bas discussed\b|\bper (?:our|the|today's|yesterday's) (?:call|meeting|sync|chat|discussion|conversation)\b|\bnotes are (?:in|up|here)\b|\btl;?dr\b|\bwriting (?:it )?up\b|\b(?:great|good|productive|helpful) chat\b|\bthanks (?:all |everyone |everybody )?for (?:joining|the (?:call|meeting|sync|chat|discussion|time)|your time|coming)\b|\b(?:great|good|productive|helpful) (?:meeting|sync|session|discussion)\b|\bai:|\bafter (?:the|our) (?:call|meeting|sync)\b/],
   ['agenda', /\bagenda\b|\btalking points\b|\b(?:topics?|items?|things) (?:for|to (?:discuss|cover|go over))\b|\bto discuss:|\bwe'?ll (?:cover|discuss|go over)\b|\bpre-?read\b/],
-  ['reminder', /\breminder\b|\bremind (?:me|us)\b|\bremind(?:ing)? (?:you|everyone|all|folks|y'all)\b|\bdon'?t forget\b|\bheads[- ]up\b|\bstart(?:s|ing)? (?:in \d+|now|soon|shortly)\b|\b(?:is |are )?starting (?:now|soon|in)\b|\bin (?:\d+|five|ten|fifteen|thirty) (?:min(?:ute)?s?)\b|\b(?:happening|kicking off) (?:now|soon|in)\b|\bjoin (?:us|now)\b|\bwe'?re (?:on|live|starting)\b|\bstarting soon\b|\bupcoming\b/],
+  ['reminder', /\breminder\b|\babout to (?:start|begin|kick off)\b|\bwhere(?:'s| is| are) (?:every(?:one|body)|you|y'all)\b|\bwaiting (?:for|on) (?:you|everyone)\b|\bping(?:ing)? for\b|\b(?:starting|start) now\b|\bt-\s?\d+ ?min|\bremind (?:me|us)\b|\bremind(?:ing)? (?:you|everyone|all|folks|y'all)\b|\bdon'?t forget\b|\bheads[- ]up\b|\bstart(?:s|ing)? (?:in \d+|now|soon|shortly)\b|\b(?:is |are )?starting (?:now|soon|in)\b|\bin (?:\d+|five|ten|fifteen|thirty) (?:min(?:ute)?s?)\b|\b(?:happening|kicking off) (?:now|soon|in)\b|\bjoin (?:us|now)\b|\bwe'?re (?:on|live|starting)\b|\bstarting soon\b|\bupcoming\b/],
   ['confirm', /\b(?:confirmed|booked|scheduled (?:for|it|the)|is (?:set|locked|on) for|all set|locked in|sent (?:you |over |out )?(?:an? |the )?invite|invite(?:s)? (?:sent|is out|went out)|see you (?:then|there|all|tomorrow|at)|works for (?:me|us|everyone)|that works|sounds good|i'?ll be there|count me in|accepted)\b/],
-  ['propose', /\b(?:can|could|shall|should|would) (?:we|you|i|u) (?:meet|sync|chat|talk|do|hop|jump|get|grab|find|set up|schedule|catch|connect|have|book|discuss|go over|review|pair)\b|\blet'?s (?:meet|sync|chat|talk|do|hop|jump|get|grab|find|set up|schedule|catch|connect|have|book|discuss|go over|review|pair|plan)\b|\bhow about\b|\bwhat about (?:mon|tue|wed|thu|fri|tomorrow|today|\d)|\b(?:does|do|would|will) (?:\w+ ){0,3}work(?: for (?:you|everyone|y'all|all))?\b|\bare (?:you|y'all|u|folks|people) (?:free|around|available|up for)\b|\b(?:free|available|availability|open) (?:at|on|for|tomorrow|today|this|next|later)\b|\bwhen (?:works|are you free|is good|suits|would work|can we|could we)\b|\bwhat time\b|\bany time\b|\bwant to (?:meet|sync|chat|talk|hop|jump|grab|catch)\b|\b(?:wanna|want to|need to|have to) (?:meet|sync|chat|talk|hop|jump|grab|catch|connect|discuss)\b|\bschedul(?:e|ing) (?:a|an|some|the|time|our)\b|\bset(?:ting)? up (?:a|an|some|time)\b|\bput (?:something|some time|a meeting|time) on\b|\bsend (?:you |me )?(?:an? )?invite\b|\bbook (?:a|an|the) (?:room|slot|meeting|call)\b|\b(?:hop|jump|get) on\b|\bgrab (?:\d+|some|a few|time)\b|\bpropos(?:e|ing)\b|\bslot\b|\b(?:set|create|add|arrange|organi[sz]e|plan|book|reserve|hold|need)(?: up)? (?:me )?(?:a |an |the |my |some )?(?:new |quick )?(?:meeting|call|sync|conference room|meeting room|room)s?\b|\bmeeting (?:needs to be |to be )?schedul|\brooms? (?:available|free|open)\b|\b(?:available|free|open) (?:meeting |conference )?rooms?\b/],
+  ['propose', /\b(?:can|could|shall|should|would) (?:we|you|i|u) (?:meet|sync|chat|talk|do|hop|jump|get|grab|find|set up|schedule|catch|connect|have|book|discuss|go over|review|pair)\b|\blet'?s (?:meet|sync|chat|talk|do|hop|jump|get|grab|find|set up|schedule|catch|connect|have|book|discuss|go over|review|pair|plan)\b|\bhow about\b|\bwhat about (?:mon|tue|wed|thu|fri|tomorrow|today|\d)|\b(?:does|do|would|will) (?:\w+ ){0,3}work(?: for (?:you|everyone|y'all|all))?\b|\bare (?:you|y'all|u|folks|people) (?:free|around|available|up for)\b|\b(?:free|available|availability|open) (?:at|on|for|tomorrow|today|this|next|later)\b|\bwhen (?:works|are you free|is good|suits|would work|can we|could we)\b|\bwhat time\b|\bany time\b|\bwant to (?:meet|sync|chat|talk|hop|jump|grab|catch)\b|\b(?:wanna|want to|need to|have to) (?:meet|sync|chat|talk|hop|jump|grab|catch|connect|discuss)\b|\bschedul(?:e|ing) (?:a|an|some|the|time|our)\b|\bset(?:ting)? up (?:a|an|some|time)\b|\bput (?:something|some time|a meeting|time) on\b|\bsend (?:you |me )?(?:an? )?invite\b|\bbook (?:a|an|the) (?:room|slot|meeting|call)\b|\b(?:hop|jump|get) on\b|\bgrab (?:\d+|some|a few|time)\b|\bpropos(?:e|ing)\b|\bdo (?:you|y'all|u) have (?:some |any )?time\b|\bwould love (?:\d+|some|a few) min|\bwork(?:s)?(?: for (?:you|everyone|y'all|all|u|both of you))?\s?\?|\b(?:are|r) (?:you|u) (?:around|aorund|free|available)\b|\bif nobody objects\b|\bhow (?:does|do|is|about) .{1,40}? look(?:ing)?\b|\b(?:can|could|shall|should) we huddle\b|\bgrab(?:bing)? (?:some )?time\b|\bslot\b|\b(?:set|create|add|arrange|organi[sz]e|plan|book|reserve|hold|need)(?: up)? (?:me )?(?:a |an |the |my |some )?(?:new |quick )?(?:meeting|call|sync|conference room|meeting room|room)s?\b|\bmeeting (?:needs to be |to be )?schedul|\brooms? (?:available|free|open)\b|\b(?:available|free|open) (?:meeting |conference )?rooms?\b/],
 ];
 
-const THREAD_CONFIRM = /^(?:[:+1a-z_\s-]*(?:\+1|thumbsup|thumbs_up|white_check_mark|heavy_check_mark|ok_hand|raised_hands|ok)[:a-z_\s-]*|👍+|✅|👌|🙌|yes+|yep|yup|yeah|ok(?:ay)?|k|sure|sounds good|works(?: for me)?|perfect|great|cool|done|deal|confirmed|i'?ll (?:be there|join)|see you (?:then|there)|count me in|on it|will do|that works|works for me|👍 works for me)\b/;
-const THREAD_CONFIRM_ANY = /\b(?:works for me|sounds good|i'?ll join|i'?ll be there|see you (?:then|there)|count me in|that works|sgtm|lgtm for (?:the )?time)\b|👍|:\+1:|:thumbsup:|:white_check_mark:|✅/;
+/** A reply made only of approving emoji: "👍", ":+1::skin-tone-2:", ":white_check_mark:". */
+const EMOJI_CONFIRM = /^(?:\s|:(?:\+1|thumbsup|thumbs_up|white_check_mark|heavy_check_mark|ballot_box_with_check|ok_hand|ok|raised_hands|100|pray|slightly_smiling_face|smile|calendar|spiral_calendar_pad)(?:::skin-tone-\d)?:|👍|✅|☑️|👌|🙌|🙏|🙂|💯|[\u{1F3FB}-\u{1F3FF}])+$/u;
+/** A short approving reply: "sure", "sg", "works for me", "i'm in". */
+const WORD_CONFIRM = /^(?:yes+|yep|yup|yeah|ya|ok(?:ay)?|kk?|sure(?: thing)?|sg|sgtm|sounds good|sounds great|works(?: for me)?|yes works|perfect|great|cool|deal|confirmed|i'?m in|count me in|i'?ll (?:be there|join)|see you (?:then|there)|that works|ok lets do it|let'?s do it|lgtm|will be there|see (?:you|ya) (?:on |at )?\w+|accepted|can do|booked|works on my end|i'?ll join)\b/;
+const ANY_CONFIRM = /\b(?:works for me|sounds good|i'?ll join|i'?ll be there|see you (?:then|there)|count me in|that works|sgtm)\b|👍|:\+1:|:thumbsup:|:white_check_mark:|✅/;
+/** A time with a clock reading ("3pm", "10:30", "noon"), not just a day. */
+/**
+ * Asking someone for a meeting in so many words. With a stated time this outweighs a topic
+ * that is otherwise a distractor: "can we chat Tue 13:30 about the release?" is a meeting.
+ */
+const REQUEST = /\b(?:can|could|shall) (?:we|i|you) (?:meet|sync|chat|talk|hop on|jump on|catch up|connect|huddle|grab)\b|\blet'?s (?:meet|sync|chat|talk|hop on|jump on|catch up|connect|huddle)\b|\bdo (?:you|y'all|u) have (?:some |any )?time\b|\b(?:are|r) (?:you|u|y'all) (?:around|aorund|free|available)\b|\bwould love (?:\d+|some|a few) min|\b(?:free|available|time) for a (?:call|chat|sync|meeting)\b/;
+const CLOCK = /\d|noon|midnight|midday/i;
+const BUSY = /\bheads[- ]down\b|\bfocus(?:ing)? time\b|\bworking from\b|\bwfh\b|\bout of (?:the )?office\b/;
 
 const DISTRACTORS: Rule[] = [
   ['release', /\b(?:deploy(?:s|ed|ing|ment)?|release[sd]?|releasing|roll(?:ing)?[- ]?out|ship(?:ping|ped)?|code freeze|freeze|merge window|maintenance(?: window)?|downtime|cutover|go[- ]live|hotfix|rollback|migration|ci|pipeline|build|cron|backup|upgrade)\b/],
@@ -76,7 +88,7 @@ const DISTRACTORS: Rule[] = [
 ];
 
 /** Meeting evidence strong enough to outweigh a distractor ("release sync at 3pm"). */
-const STRONG_NOUNS = new Set(['agenda', 'meeting', 'standup', 'retro', '1:1', 'huddle', 'conference', 'session', 'invite', 'sync', 'call']);
+const STRONG_NOUNS = new Set(['outcome', 'agenda', 'meeting', 'standup', 'retro', '1:1', 'huddle', 'conference', 'session', 'invite', 'sync', 'call']);
 const ADHOC_NOW = /\b(?:right now|now|rn|asap|quick(?:ly)?|real quick|in (?:a|1|2|5) min(?:ute)?s?)\b/;
 
 function firstMatch(rules: Rule[], text: string): Array<[string, string]> {
@@ -150,28 +162,38 @@ export function detectSignal(input: SignalInput): Signal | null {
   }
 
   const parentIsMeeting = parent?.signal != null;
+  const inThread = m.threadTs !== null && m.threadTs !== m.ts;
   const strongNoun = nouns.some(([n]) => STRONG_NOUNS.has(n));
   const socialOnly = distractors.some(([d]) => d === 'social') && !nouns.some(([n]) => n === 'meeting' || n === '1:1' || n === 'standup' || n === 'retro' || n === 'session');
   const generalTalk = distractors.some(([d]) => d === 'general talk');
+  const deadline = distractors.some(([d]) => d === 'deadline');
   const vetoed = distractors.filter(([d]) => d !== 'general talk' && d !== 'social');
+  const clockTimes = times.filter((t) => t.text === 'slack date' || CLOCK.test(t.text));
+  const busy = BUSY.test(text);
+  const request = clockTimes.length > 0 && REQUEST.test(text);
+  if (request) evidence.push('request:time');
   for (const [d, hit] of distractors) evidence.push(`distractor:${d}:"${hit}"`);
 
-  // A short reply under a meeting message: its meaning comes from the thread.
-  if (parentIsMeeting && m.threadTs !== null && m.threadTs !== m.ts) {
+  // A reply under a meeting message (or, outside threads, right after one in the channel):
+  // its meaning comes from that context. Outside a thread only short, unmistakable replies count.
+  if (parentIsMeeting && !isBot) {
     const short = text.length <= 80;
+    const via = inThread ? 'thread' : 'channel';
+    const cleanVeto = vetoed.length === 0 && !busy && !generalTalk;
     if (links.length > 0 && (kind === null || kind === 'propose') && nouns.length <= 1) {
-      return finish(m, 'link', 0.85, [...evidence, 'thread:meeting'], times, links);
+      return finish(m, 'link', 0.85, [...evidence, `${via}:meeting`], times, links);
     }
-    if (kind === 'decline' || kind === 'cancel' || kind === 'reschedule' || kind === 'followup' || kind === 'agenda') {
-      return finish(m, kind, 0.8, [...evidence, 'thread:meeting'], times, links);
+    const specific = kind === 'decline' || nouns.length > 0 || clockTimes.length > 0;
+    if (cleanVeto && (kind === 'decline' || kind === 'cancel' || kind === 'reschedule' || kind === 'followup' || kind === 'agenda') && (inThread || (short && specific))) {
+      return finish(m, kind, inThread ? 0.8 : 0.65, [...evidence, `${via}:meeting`], times, links);
     }
-    if (short && (THREAD_CONFIRM.test(text) || THREAD_CONFIRM_ANY.test(text) || kind === 'confirm')) {
-      return finish(m, 'confirm', 0.75, [...evidence, 'thread:confirm'], times, links);
+    if (short && cleanVeto && (EMOJI_CONFIRM.test(text) || WORD_CONFIRM.test(text) || ANY_CONFIRM.test(text) || kind === 'confirm')) {
+      return finish(m, 'confirm', inThread ? 0.75 : 0.6, [...evidence, `${via}:confirm`], times, links);
     }
-    if (times.length > 0 && vetoed.length === 0) {
+    if (inThread && cleanVeto && clockTimes.length > 0) {
       return finish(m, kind ?? 'propose', 0.7, [...evidence, 'thread:meeting'], times, links);
     }
-    if (kind !== null && (kind === 'propose' || kind === 'confirm' || kind === 'reminder') && (nouns.length > 0 || short)) {
+    if (inThread && cleanVeto && kind !== null && (kind === 'propose' || kind === 'confirm' || kind === 'reminder') && (nouns.length > 0 || short)) {
       return finish(m, kind, 0.65, [...evidence, 'thread:meeting'], times, links);
     }
   }
@@ -189,15 +211,22 @@ export function detectSignal(input: SignalInput): Signal | null {
     return finish(m, linkKind, 0.9, evidence, times, links);
   }
 
-  if (nouns.length === 0) return null;
-  if (generalTalk && times.length === 0) return null;
-  if (socialOnly) return null;
-  if (vetoed.length > 0 && !strongNoun) return null;
+  if (generalTalk && !times.some((t) => t.certain)) return null;
+  if (socialOnly || busy) return null;
+  if (deadline && !request && (kind === null || kind === 'reminder')) return null;
+  if (vetoed.length > 0 && !strongNoun && !request) return null;
   if (vetoed.some(([d]) => d === 'code call') && nouns.every(([n]) => n === 'call')) return null;
+  if (nouns.length === 0) {
+    // No meeting word, but a request for a time ("are you free Thu 2pm?", "can we move it to 3?").
+    if ((kind === 'propose' || kind === 'reschedule') && clockTimes.length > 0 && (vetoed.length === 0 || request)) {
+      return finish(m, kind, 0.55, [...evidence, 'no-noun:time-request'], times, links);
+    }
+    return null;
+  }
 
   const onlyWeak = nouns.every(([n]) => n === 'chat' || n === 'catch up' || n === 'time block' || n === 'meet');
   if (kind === null && times.length === 0) return null;
-  if (onlyWeak && kind === null) return null;
+  if (onlyWeak && kind === null && !(clockTimes.length > 0 && text.includes('?'))) return null;
   if (onlyWeak && kind === 'confirm' && times.length === 0) return null;
 
   let resolved: SignalKind = kind ?? (/\b(?:today|tonight|now|in \d+ ?min)/.test(text) ? 'reminder' : 'propose');

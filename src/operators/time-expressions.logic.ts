@@ -33,6 +33,15 @@ const TIME_LIKE = new RegExp(
   'i',
 );
 
+/** Chat spellings chrono does not know, rewritten to ones it does (same length not needed). */
+const SPELLINGS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\b(?:tomorow|tommorow|tommorrow|tomorrrow|tmrw|tmr|2morrow|2moro|tmw)\b/gi, 'tomorrow'],
+  [/\b(?:thurs|thur)\b/gi, 'thursday'],
+  [/\b(?:tues)\b/gi, 'tuesday'],
+  [/\b(?:weds)\b/gi, 'wednesday'],
+  [/\btdy\b/gi, 'today'],
+];
+
 /** True when the text holds a token that may be a time; chrono runs only then. */
 export function hasTimeLikeToken(text: string): boolean {
   return TIME_LIKE.test(text);
@@ -69,7 +78,9 @@ export function findTimeMentions(text: string, at: Millis, tzOffsetMinutes: numb
   if (!hasTimeLikeToken(text)) return [];
   let results: chrono.ParsedResult[];
   try {
-    results = chrono.casual.parse(text, { instant: new Date(at), timezone: tzOffsetMinutes }, { forwardDate: true });
+    let spelled = text;
+    for (const [re, to] of SPELLINGS) spelled = spelled.replace(re, to);
+    results = chrono.casual.parse(spelled, { instant: new Date(at), timezone: tzOffsetMinutes }, { forwardDate: true });
   } catch {
     return [];
   }
@@ -78,6 +89,8 @@ export function findTimeMentions(text: string, at: Millis, tzOffsetMinutes: numb
     let start = r.start.date().getTime();
     let end = r.end ? r.end.date().getTime() : null;
     if (!Number.isFinite(start)) continue;
+    // "grab 30 min" is a duration, not "in 30 minutes".
+    if (/^\d+\s*(?:m|min|mins|minutes?|h|hrs?|hours?)$/i.test(r.text.trim())) continue;
     const hour = r.start.get('hour');
     if (r.start.isCertain('hour') && !r.start.isCertain('meridiem') && hour !== null && hour >= 1 && hour <= 7 && !/\d:\d{2}/.test(r.text)) {
       start += 12 * 3_600_000;

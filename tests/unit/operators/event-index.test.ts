@@ -46,4 +46,16 @@ test('trims long descriptions to keep memory modest', () => {
   assert.is(index.get('e1')!.description!.length, 500);
 });
 
+test('merges an iCalendar copy with its API twin under the API id, keeping ICS-only ids', () => {
+  const index = new EventIndex();
+  index.add(event('k7q2@google.com_20260305T150000Z', '2026-03-05T15:00:00Z', { format: 'ics', calendarId: 'bo@acme.test', attendees: [attendee('bo@acme.test')] }));
+  index.add(event('k7q2_20260305T150000Z', '2026-03-05T15:00:00Z', { attendees: [attendee('ana@acme.test')] }));
+  index.add(event('k7q2@google.com_20260305T150000Z', '2026-03-05T15:00:00Z', { format: 'ics', calendarId: 'cy@acme.test', attendees: [attendee('cy@acme.test')] }));
+  index.add(event('single@google.com', '2026-03-06T15:00:00Z', { format: 'ics' }));
+  index.add(event('other@example.org', '2026-03-07T15:00:00Z', { format: 'ics' }));
+  assert.equal(index.between(0, Number.MAX_SAFE_INTEGER).map((e) => e.id), ['k7q2_20260305T150000Z', 'single@google.com', 'other@example.org']);
+  assert.is(index.get('k7q2@google.com_20260305T150000Z')!.attendees.length, 3);
+  assert.is(index.get('single@google.com')!.id, 'single@google.com');
+});
+
 test.run();

@@ -33,7 +33,7 @@ const MESSAGES: Message[] = [
   message('<@U2> can we meet for the design sync Thursday at 4pm?', { ts: parentTs, userId: 'U1', mentions: ['U2'], threadTs: parentTs, isThreadParent: true, replyCount: 1 }),
   message('👍', { ts: tsAt('2026-03-02T09:05:00Z'), userId: 'U2', threadTs: parentTs }),
   message('', { ts: huddleTs, userId: 'USLACKBOT', subtype: 'huddle_thread', huddle: room, threadTs: huddleTs, isThreadParent: true, replyCount: 1 }),
-  message('sharing my screen in a sec', { ts: tsAt('2026-03-02T11:02:00Z'), userId: 'U1', threadTs: huddleTs }),
+  message('notes from the huddle: we pick option B', { ts: tsAt('2026-03-02T11:02:00Z'), userId: 'U1', threadTs: huddleTs }),
   message('<@U2> hop on a quick call now?', { ts: adhocTs, userId: 'U3', mentions: ['U2'], threadTs: adhocTs, isThreadParent: true, replyCount: 1 }),
   message('ok joining', { ts: tsAt('2026-03-02T13:01:00Z'), userId: 'U1', threadTs: adhocTs }),
   message('deploying the release at 3pm, freeze starts now', { ts: deployTs, userId: 'U2', threadTs: deployTs, isThreadParent: true, replyCount: 1 }),
