@@ -42,6 +42,8 @@ const BEFORE_MS = 2 * DAY;
 const AFTER_MS = 21 * DAY;
 const TIME_TOLERANCE_MS = 15 * 60_000;
 export const THRESHOLD = 0.5;
+/** Channels up to this many members (DMs, group DMs, small teams) identify a meeting's people. */
+const SMALL_CHANNEL = 8;
 
 const TITLE_STOPWORDS = new Set([
   'the', 'and', 'for', 'with', 'meeting', 'weekly', 'daily', 'call', 'sync', 'team', 'chat', 'our', 'you', 'your', 'from',
@@ -89,6 +91,8 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
   for (const t of signal.times) {
     const delta = Math.abs(t.start - e.start);
     if (delta <= TIME_TOLERANCE_MS) timeScore = Math.max(timeScore, t.certain ? 0.45 : 0.3);
+    // The same clock time a day off: "today" and "tomorrow" read across zones and midnights.
+    else if (t.certain && delta <= DAY + TIME_TOLERANCE_MS && Math.abs(delta - DAY) <= TIME_TOLERANCE_MS) timeScore = Math.max(timeScore, 0.15);
     else if (t.certain && delta < 12 * HOUR && new Date(t.start).getUTCDate() === new Date(e.start).getUTCDate()) timeScore = Math.max(timeScore, 0.1);
     else if (!t.certain && delta < 12 * HOUR) timeScore = Math.max(timeScore, 0.08);
     // A clock time without a day chrono could read ("16:45 on the usual day"): the same clock time on a nearby day.
@@ -125,10 +129,14 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
   if (ctx.channelMemberEmails && ctx.channelMemberEmails.length > 0 && people.size > 0) {
     const members = new Set(ctx.channelMemberEmails.map((m) => m.toLowerCase()));
     let overlap = 0;
-    for (const p of people) if (members.has(p)) overlap++;
-    if (overlap > 0) {
-      score += 0.1 * (overlap / people.size);
-      evidence.push(`channel:${overlap}/${people.size}`);
+    for (const m of members) if (people.has(m)) overlap++;
+    // In a DM or a small group, who is talking says which meeting it is; in a big channel, little.
+    const small = members.size <= SMALL_CHANNEL;
+    const share = small ? overlap / members.size : overlap / people.size;
+    const gain = small ? 0.3 * share - (share < 0.5 ? 0.1 : 0) : 0.1 * share;
+    if (gain !== 0) {
+      score += gain;
+      evidence.push(`channel:${overlap}/${members.size}`);
     }
   }
 

@@ -11,7 +11,7 @@
  * finish() with their final participants; meetings are upserted by id, so the last wins.
  */
 import { envelope, type Envelope } from '../core/envelope.js';
-import { messageKey, type CalendarEvent, type Meeting, type MeetingMetrics, type Message, type MessageLink, type Signal } from '../core/records.js';
+import { messageKey, type CalendarEvent, type Channel, type Meeting, type MeetingMetrics, type Message, type MessageLink, type Signal } from '../core/records.js';
 import { linkToEvent } from './correlate.logic.js';
 import type { EventIndex } from './event-index.logic.js';
 import type { IdentityIndex } from './identity.logic.js';
@@ -57,7 +57,25 @@ export class MeetingIntelligence {
   private readonly byMeeting = new Map<string, MeetingMessages>();
   private readonly slackMeetings = new Map<string, Meeting>();
 
+  /** Slack ids of each channel's members; DMs and small groups say whose meeting it is. */
+  private readonly members = new Map<string, string[]>();
+  private memberEmails: { channelId: string; emails: string[] } | null = null;
+
   constructor(private readonly deps: MeetingIntelligenceDeps) {}
+
+  /** Channel metadata, read before the channel's messages (a Slack export lists channels first). */
+  addChannel(c: Channel): void {
+    this.members.set(c.id, c.members);
+    if (this.memberEmails?.channelId === c.id) this.memberEmails = null;
+  }
+
+  private channelMemberEmails(channelId: string): string[] {
+    if (this.memberEmails?.channelId !== channelId) {
+      const emails = (this.members.get(channelId) ?? []).map((u) => this.deps.identities.emailForSlackId(u)).filter((e): e is string => e !== undefined);
+      this.memberEmails = { channelId, emails };
+    }
+    return this.memberEmails.emails;
+  }
 
   processMessage(m: Message): IntelligenceOutput[] {
     if (m.channelId !== this.channel) {
@@ -153,6 +171,7 @@ export class MeetingIntelligence {
     const found = linkToEvent(signal, {
       ...(authorEmail ? { authorEmail } : {}),
       mentionedEmails,
+      channelMemberEmails: this.channelMemberEmails(m.channelId),
       text: `${m.text}\n${m.extraText}`,
       events: this.deps.events,
       ...(threadEvent ? { threadMeetingId: threadEvent } : {}),

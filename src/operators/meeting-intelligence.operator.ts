@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { ComponentContext, OperatorDef } from '../core/component.js';
 import type { Envelope } from '../core/envelope.js';
 import { toConveneError } from '../core/errors.js';
-import type { CalendarEvent, Message, Person } from '../core/records.js';
+import type { CalendarEvent, Channel, Message, Person } from '../core/records.js';
 import { EventIndex } from './event-index.logic.js';
 import { IdentityIndex } from './identity.logic.js';
 import { MeetingIntelligence, type MeetingIntelligenceDeps } from './meeting-intelligence.logic.js';
@@ -61,6 +61,7 @@ export const meetingIntelligenceOperator: OperatorDef<MeetingIntelligenceConfig,
           next(e) {
             subscriber.next(e);
             own?.learn(e);
+            if (e.kind === 'channel') core.addChannel(e.payload as Channel);
             if (e.kind !== 'message') return;
             const m = e.payload as Message;
             let derived: Envelope[];

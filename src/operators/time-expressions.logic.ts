@@ -42,6 +42,28 @@ const SPELLINGS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\btdy\b/gi, 'today'],
 ];
 
+/**
+ * Zone abbreviations as people use them: "PT" or even "PST" in July means Pacific time, so the
+ * offset is that of the zone on the date meant, not a fixed one (chrono fixes it by the message
+ * date, which is wrong across a DST change). UTC, IST and other fixed zones are left to chrono.
+ */
+const REGIONAL_ZONES: Record<string, string> = {
+  pt: 'America/Los_Angeles', pst: 'America/Los_Angeles', pdt: 'America/Los_Angeles',
+  mt: 'America/Denver', mst: 'America/Denver', mdt: 'America/Denver',
+  ct: 'America/Chicago', cst: 'America/Chicago', cdt: 'America/Chicago',
+  et: 'America/New_York', est: 'America/New_York', edt: 'America/New_York',
+  cet: 'Europe/Berlin', cest: 'Europe/Berlin', bst: 'Europe/London',
+};
+const ZONE_IN_TEXT = /\b(pt|pst|pdt|mt|mst|mdt|ct|cst|cdt|et|est|edt|cet|cest|bst)\b/i;
+
+/** The instant of a wall-clock time in an IANA zone (two passes settle the DST offset). */
+function wallClockIn(zone: string, y: number, mo: number, d: number, h: number, mi: number): Millis {
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  let at = wall - offsetMinutesAt(zone, wall) * 60_000;
+  at = wall - offsetMinutesAt(zone, at) * 60_000;
+  return at;
+}
+
 /** True when the text holds a token that may be a time; chrono runs only then. */
 export function hasTimeLikeToken(text: string): boolean {
   return TIME_LIKE.test(text);
@@ -87,6 +109,12 @@ export function findTimeMentions(text: string, at: Millis, tzOffsetMinutes: numb
   const mentions: TimeMention[] = [];
   for (const r of results) {
     let start = r.start.date().getTime();
+    const zoneWord = ZONE_IN_TEXT.exec(r.text);
+    const zone = zoneWord ? REGIONAL_ZONES[zoneWord[1]!.toLowerCase()] : undefined;
+    if (zone && r.start.isCertain('hour')) {
+      const c = r.start;
+      start = wallClockIn(zone, c.get('year')!, c.get('month')!, c.get('day')!, c.get('hour')!, c.get('minute') ?? 0);
+    }
     let end = r.end ? r.end.date().getTime() : null;
     if (!Number.isFinite(start)) continue;
     // "grab 30 min" is a duration, not "in 30 minutes".

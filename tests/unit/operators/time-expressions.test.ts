@@ -38,6 +38,18 @@ test("drops implausible dates such as 'Jan 2 be there' read as a year BC", () =>
   assert.equal(findTimeMentions('Jan 2 be there', AT, 0).filter((m) => m.start < AT - 8 * 86_400_000), []);
 });
 
+test("reads 'PT' on a date after the DST change as daylight time", () => {
+  // Friday 6 March; US clocks change on Sunday 8 March 2026.
+  const at = Date.parse('2026-03-06T09:00:00Z');
+  assert.is(new Date(findTimeMentions('does 9:45 PT Monday work?', at, 0)[0]!.start).toISOString(), '2026-03-09T16:45:00.000Z');
+  assert.is(new Date(findTimeMentions('Mon 9:45 PST', at, 0)[0]!.start).toISOString(), '2026-03-09T16:45:00.000Z');
+});
+
+test("understands chat spellings such as 'tomorow' and 'thurs'", () => {
+  assert.is(new Date(findTimeMentions('can we meet tomorow 16:45 CET?', AT, BERLIN)[0]!.start).toISOString(), '2026-03-03T15:45:00.000Z');
+  assert.is(new Date(findTimeMentions('thurs 9:00?', AT, 0)[0]!.start).toISOString(), '2026-03-05T09:00:00.000Z');
+});
+
 test('skips chrono on text without time-like tokens', () => {
   assert.is(hasTimeLikeToken('the build is green again'), false);
   assert.is(hasTimeLikeToken('after lunch?'), true);
