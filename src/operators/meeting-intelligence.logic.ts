@@ -25,6 +25,7 @@ const ADHOC_DURATION_MS = 30 * 60_000;
 const MAX_THREADS_PER_CHANNEL = 20_000;
 /** Outside threads, a short reply this soon after a meeting message in the channel answers it. */
 const CHANNEL_CONTEXT_MS = 30 * 60_000;
+const ASIDE = /^\s*(?:unrelated|btw|by the way|also\s*[,:-]|different topic|separately|side note|off[- ]topic)\b/i;
 
 export interface MeetingIntelligenceDeps {
   readonly events: EventIndex;
@@ -153,7 +154,9 @@ export class MeetingIntelligence {
   private link(m: Message, signal: Signal, context: ThreadState | undefined): { link: MessageLink; meeting?: Meeting } | null {
     const base = { channelId: m.channelId, ts: m.ts, kind: signal.kind };
     const isReply = m.threadTs !== null && m.threadTs !== m.ts;
-    const thread = isReply || signal.evidence.some((e) => e.startsWith('channel:')) ? context : undefined;
+    // "unrelated, but…" / "btw…" in a thread opens another subject: the thread's meeting is no guide.
+    const aside = ASIDE.test(m.text);
+    const thread = !aside && (isReply || signal.evidence.some((e) => e.startsWith('channel:'))) ? context : undefined;
     if (signal.kind === 'huddle' && m.huddle !== null && isHuddleMessage(m)) {
       const meeting = this.huddleMeeting(m);
       return { meeting, link: { ...base, meetingId: meeting.id, confidence: 0.99, method: 'huddle', evidence: ['huddle:room'] } };

@@ -148,6 +148,8 @@ export function detectSignal(input: SignalInput): Signal | null {
       break;
     }
   }
+  // Times only matter next to another cue; chrono is the costly step, so it runs only then.
+  if (parent?.signal == null && !meetingApp && links.length === 0 && nouns.length === 0 && kind === null) return null;
   const times = [
     ...decoded.dates.map((start) => ({ text: 'slack date', start, end: null, certain: true })),
     ...findTimeMentions(decoded.text, m.time, tzOffsetMinutes),

@@ -75,19 +75,33 @@ export function hasTimeLikeToken(text: string): boolean {
  */
 export function offsetMinutesAt(tz: string | null, at: Millis): number {
   if (!tz) return 0;
-  try {
-    const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-    }).formatToParts(new Date(at));
-    const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? '0');
-    const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
-    const atWholeSecond = Math.floor(at / 1000) * 1000;
-    return Math.round((asUtc - atWholeSecond) / 60_000);
-  } catch {
-    return 0;
+  const format = formatterFor(tz);
+  if (format === null) return 0;
+  const parts = format.formatToParts(new Date(at));
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? '0');
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
+  const atWholeSecond = Math.floor(at / 1000) * 1000;
+  return Math.round((asUtc - atWholeSecond) / 60_000);
+}
+
+// Building an Intl.DateTimeFormat costs far more than using one; a workspace has few zones.
+const FORMATTERS = new Map<string, Intl.DateTimeFormat | null>();
+
+function formatterFor(tz: string): Intl.DateTimeFormat | null {
+  let f = FORMATTERS.get(tz);
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat('en-US', {
+        timeZone: tz,
+        hourCycle: 'h23',
+        year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      });
+    } catch {
+      f = null;
+    }
+    if (FORMATTERS.size < 1000) FORMATTERS.set(tz, f);
   }
+  return f;
 }
 
 /**
