@@ -46,7 +46,7 @@ function slackPeople(ctx: ConvContext, ev: CalEvent): OrgPerson[] {
 function venueFor(ctx: ConvContext, people: OrgPerson[], organizer: OrgPerson): ChannelDef {
   const { ws, rng } = ctx;
   if (people.length === 2) return ws.dmBetween(people[0] as OrgPerson, people[1] as OrgPerson);
-  if (people.length <= 4 && rng.chance(0.35)) return ws.mpim(people.map((p) => p.idx));
+  if (people.length <= 4 && rng.chance(0.15)) return ws.mpim(people.map((p) => p.idx));
   const idxs = people.map((p) => p.idx);
   const shared = ws.org.channels.filter((c) => (c.flavor === 'team' || c.flavor === 'project' || c.flavor === 'dept' || c.flavor === 'leads') && idxs.every((i) => c.members.includes(i)));
   if (shared.length > 0) return rng.pick(shared);

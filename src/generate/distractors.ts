@@ -40,11 +40,42 @@ const BY_FLAVOR: Record<string, readonly string[]> = {
     'FYI {topic} slipped a week', 'updated the spec for {topic}', 'I’ll take a look after lunch', 'thanks!', 'nice work on {topic} 🙌',
     'is anyone else seeing flaky tests in {svc}?', 'deadline for {topic} is {day} {time}', 'blocked on review for {topic}',
     '```\nconst res = await api.call("/v1/{svc}", { retries: 3 })\n```', 'we should talk about {topic} at some point', 'too many meetings this week, going heads down',
-    'I moved the ticket to in progress', 'ship it', 'do we have numbers on {topic}?', 'jira is slow today', 'added comments on the doc',
-    'out tomorrow, back {day}', 'heads down on {topic} until {time}', 'quarter planning is due {day}', 'who owns {svc} these days?',
+    'I moved the ticket to in progress', 'ship it', 'do we have numbers on {topic}?', 'added comments on the doc',
+    'out {day}, back {day2}', 'heads down on {topic} until {time}', 'quarter planning is due {day}', 'who owns {svc} these days?',
     'calling the new endpoint from the worker now', 'the vendor will call us back about pricing', 'good call on splitting the PR',
-    'can you check the logs? `WARN {svc} retrying in 500ms (attempt 3)`', 'merged 🎉', 'let me know what you think of {topic}',
+    'can you check the logs? `WARN {svc} retrying in {n}ms (attempt {m})`', 'merged 🎉', 'let me know what you think of {topic}',
     'I think meetings should have agendas in general', 'our standups used to be shorter', 'working from the café today',
+    'anyone know why {svc} p95 jumped {day}?', 'filed <https://northwind.atlassian.net/browse/{proj}-{n}|{proj}-{n}> for {topic}',
+    'rebased on main, tests green now', 'does {name} have context on {topic}?', 'left a few nits on the PR, nothing blocking',
+    'the flaky test is `{svc}_integration_test.go:{n}`', 'TIL you can set timeouts per call in the client', 'I’ll pick up {proj}-{n} next',
+    'bumped the node version in {svc}, watch for weirdness', 'who broke the build? 😅', 'docs for {topic} are out of date, updating',
+    'the cron runs at {time} UTC, not local', 'feature flag for {topic} is at 20% now', 'we can revisit {topic} next quarter',
+    'sorry, missed this, looking now', 'got a repro for the {svc} bug', 'estimate for {topic} is ~{m} days', 'moving {topic} to the backlog',
+    'anyone have the link to the {topic} dashboard?', 'the {svc} budget alert fired again', 'new hire starts {day}, pls say hi to {name}',
+    '{name} can you take {proj}-{n}?', 'closing this out, thanks all', 'the API call returns 429 under load', 'need a second pair of eyes on {proj}-{n}',
+    'I’d rather not call that from the hot path', 'interview loop for the senior role is next week', 'that was a good call by {name}',
+    'added {name} to the on-call rotation', 'spreadsheet for {topic}: <https://docs.google.com/spreadsheets/d/1s{n}k/edit|here>',
+    'demo video of {topic}: <https://drive.google.com/file/d/1v{n}/view|link>', 'the retro doc has some good points about meeting load',
+    'what timezone is the {topic} deadline in?', 'slides are ready for {topic}', 'benchmark: {svc} handles {n} rps on one node',
+  ],
+  sales: [
+    'closed the {company} renewal 🎉', 'pipeline review numbers are in the sheet', '{company} wants a discount, thoughts?',
+    'sent the proposal to {company}', 'quota check: we are at {m}0% for the quarter', 'who has the latest pricing deck?',
+    '{company} signed! 🚀', 'legal is reviewing the {company} MSA, ETA {day}', 'lost {company} to a competitor, notes in the CRM',
+    'updated the CRM for {company}', 'the {company} champion left, need a new contact', 'demo environment is down again',
+    'procurement at {company} needs a security questionnaire by {day}', 'forecast due {day} {time}', 'can someone send me the case study for {topic}?',
+  ],
+  marketing: [
+    'campaign goes live {day} at {time}', 'blog post on {topic} is scheduled for {day}', 'webinar registrations are at {n}',
+    'new landing page is up: <https://northwind.test/{topic_slug}|here>', 'CTR on the {topic} email was {m}%', 'brand guidelines updated, please use the new logo',
+    'newsletter copy due {day} {time}', 'social calendar for next month is in the sheet', 'press release embargo lifts {day} {time} ET',
+    'we need a quote from a customer for {topic}', 'ad spend is tracking under budget', 'draft for the {topic} one-pager is ready for review',
+  ],
+  support: [
+    'ticket backlog is down to {n}', 'escalation from {company} about {topic}', 'macro for the password reset is updated',
+    'CSAT this week: 9{m}%', 'seeing a spike of tickets about {topic}', 'known issue doc updated for {svc}', 'who is on the queue {day}?',
+    '{company} is asking for an SLA report', 'closed {n} tickets today 💪', 'bug filed for the export issue: {proj}-{n}',
+    'can engineering confirm the fix for {topic} shipped?', 'onboarding checklist for {company} is done',
   ],
   general: [
     'Welcome to the team, <@{user}>! 👋', 'All-hands slides are in the drive', 'Office closed {day} for the holiday',
@@ -59,23 +90,33 @@ export interface DistractorVars { name: string; user: string }
 
 export function distractorText(rng: Rng, flavor: string, vars: DistractorVars): string {
   const pool = flavor === 'deploys' ? BY_FLAVOR.deploys
+    : flavor === 'Sales' || flavor === 'Finance' ? BY_FLAVOR.sales
+      : flavor === 'Marketing' || flavor === 'Design' ? BY_FLAVOR.marketing
+        : flavor === 'Customer Success' || flavor === 'People' ? BY_FLAVOR.support
     : flavor === 'incidents' ? BY_FLAVOR.incidents
       : flavor === 'random' || flavor === 'social' ? BY_FLAVOR.random
         : flavor === 'general' || flavor === 'announcements' ? BY_FLAVOR.general : BY_FLAVOR.work;
   const tpl = rng.chance(0.15) ? rng.pick(BY_FLAVOR.work as readonly string[]) : rng.pick(pool as readonly string[]);
-  return tpl.replace(/\{(\w+)\}/g, (_, k: string) => {
+  const n = String(rng.between(100, 4999));
+  const prefix = rng.chance(0.12) ? `${rng.pick(['fyi', 'FYI:', 'hey all,', 'quick q:', 'psa:', 'random q -', 'update:', 'btw'])} ` : '';
+  const suffix = rng.chance(0.1) ? ` ${rng.pick([':eyes:', '🙏', ':sweat_smile:', 'lmk', ':thinking_face:', '(cc <@' + vars.user + '>)', '🚀', 'thx'])}` : '';
+  return prefix + tpl.replace(/\{(\w+)\}/g, (_, k: string) => {
     switch (k) {
       case 'svc': return rng.pick(SERVICES);
       case 'time': return rng.pick(TIMES);
       case 'day': return rng.pick(DAYS);
-      case 'n': return String(rng.between(100, 4999));
+      case 'n': return n;
+      case 'day2': return rng.pick(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday']);
+      case 'proj': return rng.pick(['PLAT', 'PAY', 'MOB', 'DATA', 'OPS', 'SUP']);
+      case 'company': return rng.pick(['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Vandelay', 'Wayne Ent.', 'Stark']);
+      case 'topic_slug': return rng.pick(['pricing', 'launch', 'security', 'customers']);
       case 'm': return String(rng.between(0, 20));
       case 'topic': return rng.pick(TOPICS);
       case 'name': return vars.name;
       case 'user': return vars.user;
       default: return '';
     }
-  });
+  }) + suffix;
 }
 
 export function distractorReply(rng: Rng): string {

@@ -16,10 +16,24 @@ const FLAVOR_WEIGHT: Record<string, number> = {
   general: 1, random: 3, announcements: 0.2, incidents: 2, deploys: 3, eng: 4, dept: 3, team: 8, project: 6, social: 1, leads: 2,
 };
 
-export interface FillerPlan { channels: (readonly [ChannelDef, number])[]; leaverUntilDay: number }
+export interface FillerPlan {
+  channels: (readonly [ChannelDef, number])[];
+  leaverUntilDay: number;
+  circles: Map<number, number[]>;   // whom each person DMs: teammates, manager, reports, a few others
+}
 
-export function planFiller(org: Org, days: number): FillerPlan {
+export function planFiller(org: Org, days: number, rng: Rng): FillerPlan {
+  const circles = new Map<number, number[]>();
+  const reachable = org.people.filter((p) => p.slackId && !p.deleted).map((p) => p.idx);
+  for (const p of org.people) {
+    if (!p.slackId || p.deleted) continue;
+    const mates = (org.teams.get(p.team) ?? []).filter((i) => i !== p.idx);
+    const reports = org.people.filter((q) => q.manager === p.idx).map((q) => q.idx);
+    const picks = [...rng.sample(mates, 5), ...reports, ...(p.manager === null ? [] : [p.manager]), ...rng.sample(reachable, 3)];
+    circles.set(p.idx, [...new Set(picks)].filter((i) => i !== p.idx && reachable.includes(i)));
+  }
   return {
+    circles,
     channels: org.channels.map((c) => [c, (FLAVOR_WEIGHT[c.flavor] ?? 1) * Math.sqrt(c.members.length)] as const),
     leaverUntilDay: Math.floor(days * 0.3),
   };
@@ -47,9 +61,9 @@ export function writeFiller(ws: Workspace, plan: FillerPlan, rng: Rng, startDate
     if (rng.chance(0.28)) {
       const a = org.people[rng.int(org.people.length)] as OrgPerson;
       if (!canPost(a.idx) || a.deleted) continue;
-      const mates = org.teams.get(a.team) ?? [];
-      const bIdx = rng.chance(0.6) && mates.length > 1 ? rng.pick(mates) : rng.chance(0.5) && a.manager !== null ? a.manager : rng.int(org.people.length);
-      const b = org.people[bIdx];
+      const circle = plan.circles.get(a.idx) ?? [];
+      if (circle.length === 0) continue;
+      const b = org.people[rng.pick(circle)];
       if (!b || b === a || !canPost(b.idx) || b.deleted) continue;
       ch = ws.dmBetween(a, b);
       author = rng.chance(0.5) ? a : b;
@@ -77,7 +91,9 @@ export function writeFiller(ws: Workspace, plan: FillerPlan, rng: Rng, startDate
     }
     const others = ch.members.filter((i) => i !== author.idx && canPost(i));
     const mention = others.length > 0 ? (org.people[rng.pick(others)] as OrgPerson) : author;
-    const text = distractorText(rng, ch.flavor, { name: mention.given, user: mention.slackId ?? '' });
+    // Team channels and DMs talk shop in the author's own department's terms.
+    const flavor = ['team', 'dept', 'dm', 'mpim', 'project'].includes(ch.flavor) && rng.chance(0.7) ? author.department : ch.flavor;
+    const text = distractorText(rng, flavor, { name: mention.given, user: mention.slackId ?? '' });
     const obj = ws.userMsg(author, text, rng);
     if (r < 0.04) {
       const fid = slackId(rng, 'F');
@@ -103,7 +119,7 @@ function threadReplies(ws: Workspace, ch: ChannelDef, parent: Pending, others: n
   for (let k = 0; k < n; k++) {
     t += rng.between(1, 40) * MINUTE;
     const p = ws.org.people[rng.pick(others)] as OrgPerson;
-    const text = rng.chance(0.55) ? distractorReply(rng) : distractorText(rng, ch.flavor, { name: p.given, user: p.slackId ?? '' });
+    const text = rng.chance(0.55) ? distractorReply(rng) : distractorText(rng, ch.flavor === 'dm' || ch.flavor === 'team' ? p.department : ch.flavor, { name: p.given, user: p.slackId ?? '' });
     const reply = ws.writer.reply(ch, parent, ws.userMsg(p, text, rng), t);
     if (k === 0 && rng.chance(0.02)) {
       reply.obj.subtype = 'thread_broadcast';

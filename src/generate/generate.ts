@@ -5,6 +5,7 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
@@ -69,7 +70,12 @@ function validate(opts: GenerateOptions): string {
 
 const COORDINATE_P: Record<Series['kind'] | 'oneoff', number> = { oneoff: 0.6, oneonone: 0.07, standup: 0.03, sync: 0.1, staff: 0.12 };
 
-export async function generateBundle(opts: GenerateOptions, logger: Logger = silentLogger): Promise<GenerateSummary> {
+/**
+ * Generates the bundle in this thread. Memory stays bounded in what is retained, but V8 lets
+ * the heap grow lazily to several times that; `generateBundle` runs this in a worker with
+ * a capped heap instead.
+ */
+export function runGeneration(opts: GenerateOptions, logger: Logger = silentLogger): GenerateSummary {
   const startDate = validate(opts);
   const { people: peopleCount, days, target } = sizeFor(opts);
   const out = opts.out;
@@ -100,7 +106,7 @@ export async function generateBundle(opts: GenerateOptions, logger: Logger = sil
   const writer = new SlackWriter(slackDir, rng.fork('ts'), (l) => messagesTmp.write(l));
   const ws = new Workspace(org, writer, rng.fork('workspace'), (l) => meetingsTmp.write(l), Math.floor(startMs / 1000));
   const drive = new DriveWriter(join(out, 'google', 'drive', 'files.json'));
-  const fillerPlan = planFiller(org, days);
+  const fillerPlan = planFiller(org, days, rng.fork('filler'));
   const weight = (i: number): number => { const wd = dayAt(startDate, i).weekday; return wd === 0 || wd === 6 ? 0.12 : 1; };
   let totalWeight = 0;
   for (let i = 0; i < days; i++) totalWeight += weight(i);
@@ -158,7 +164,7 @@ export async function generateBundle(opts: GenerateOptions, logger: Logger = sil
           const group = [starter, ...stepRng.sample(pool, stepRng.weighted([[1, 50], [2, 30], [3, 20]] as const))];
           const teamCh = org.channels.find((c) => c.flavor === 'team' && c.team === starter.team && group.every((g) => c.members.includes(g.idx)));
           const r = stepRng.next();
-          const ch = teamCh && r < 0.5 ? teamCh : group.length === 2 ? ws.dmBetween(starter, group[1] as OrgPerson) : ws.mpim(group.map((g) => g.idx));
+          const ch = teamCh && r < 0.75 ? teamCh : group.length === 2 ? ws.dmBetween(starter, group[1] as OrgPerson) : ws.mpim(group.map((g) => g.idx));
           huddle(ctx, ch, group, at);
         } else {
           const callee = stepRng.pick(pool);
@@ -207,4 +213,38 @@ export async function generateBundle(opts: GenerateOptions, logger: Logger = sil
   };
   log.info({ ...summary }, 'bundle generated');
   return summary;
+}
+
+/** Old-generation cap of the generating worker; scale 10 retains well under half of it. */
+const WORKER_HEAP_MB = 128;
+
+export type WorkerReport =
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; obj: object; msg?: string }
+  | { type: 'done'; summary: GenerateSummary }
+  | { type: 'failed'; message: string; usage: boolean };
+
+/**
+ * Writes the bundle described by `opts` into `opts.out` (replacing the slack/, google/,
+ * people.csv and truth.json it may already hold) and resolves with what was written.
+ * Rejects with UsageError for bad options. Runs in a worker thread whose heap is capped, so
+ * peak memory stays flat at any scale.
+ */
+export async function generateBundle(opts: GenerateOptions, logger: Logger = silentLogger): Promise<GenerateSummary> {
+  validate(opts);
+  const log = logger.child({ component: 'generate' });
+  const worker = new Worker(new URL('./generate.worker.js', import.meta.url), {
+    workerData: { ...opts },
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 },
+  });
+  return new Promise<GenerateSummary>((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void): void => { if (!settled) { settled = true; fn(); } };
+    worker.on('message', (report: WorkerReport) => {
+      if (report.type === 'log') log[report.level](report.obj, report.msg);
+      else if (report.type === 'done') settle(() => resolve(report.summary));
+      else settle(() => reject(report.usage ? new UsageError(report.message) : new Error(`generate failed: ${report.message}`)));
+    });
+    worker.on('error', (err) => settle(() => reject(err)));
+    worker.on('exit', (code) => settle(() => reject(new Error(`generate worker exited with code ${code} before finishing`))));
+  });
 }

@@ -13,7 +13,10 @@ export interface TruthTag { meeting: string; kind: string }
 
 export interface Pending {
   channel: string;
+  /** The message while it may still change (thread summary, edits); cleared once sealed. */
   obj: Record<string, unknown>;
+  /** The message as it will appear in its day file, once sealed. */
+  json: string | null;
   time: number;
   ts: string;
   truth: TruthTag | null;
@@ -24,6 +27,7 @@ export class SlackWriter {
   private readonly used = new Set<string>();
   private readonly folders = new Set<string>();
   private flushedThrough = '';
+  private open: Pending[] = [];
   messages = 0;
   meetingMessages = 0;
 
@@ -38,7 +42,8 @@ export class SlackWriter {
     while (this.used.has(`${ch.id}|${ts}`)) ts = slackTs(time, ++micros);
     this.used.add(`${ch.id}|${ts}`);
     obj.ts = ts;
-    const pending: Pending = { channel: ch.id, obj, time, ts, truth };
+    const pending: Pending = { channel: ch.id, obj, json: null, time, ts, truth };
+    this.open.push(pending);
     let byDate = this.days.get(ch.folder);
     if (!byDate) { byDate = new Map(); this.days.set(ch.folder, byDate); }
     let list = byDate.get(date);
@@ -51,6 +56,7 @@ export class SlackWriter {
 
   /** Adds a thread reply under `parent` and updates the parent's thread summary. */
   reply(ch: ChannelDef, parent: Pending, obj: Record<string, unknown>, time: number, truth: TruthTag | null = null): Pending {
+    if (parent.json !== null) throw new Error(`internal: reply to ${parent.channel} ${parent.ts} after its step was sealed`);
     const at = Math.max(time, parent.time + 1000);
     const p = parent.obj;
     const child = this.add(ch, obj, at, truth);
@@ -72,15 +78,28 @@ export class SlackWriter {
     return child;
   }
 
+  /**
+   * Freezes every message added so far into its final JSON text. Threads are built within one
+   * generation step, so after a step nothing changes; text is far more compact than objects.
+   */
+  seal(): void {
+    for (const m of this.open) {
+      m.json = `    ${JSON.stringify(m.obj, null, 4).replace(/\n/g, '\n    ')}`;
+      m.obj = {};
+    }
+    this.open = [];
+  }
+
   /** Writes every day file dated on or before `date` (YYYY-MM-DD). */
   flushThrough(date: string): void {
+    this.seal();
     for (const folder of [...this.days.keys()].sort()) {
       const byDate = this.days.get(folder) as Map<string, Pending[]>;
       for (const day of [...byDate.keys()].sort()) {
         if (day > date) continue;
         const list = (byDate.get(day) as Pending[]).sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
         if (!this.folders.has(folder)) { mkdirSync(join(this.root, folder), { recursive: true }); this.folders.add(folder); }
-        writeFileSync(join(this.root, folder, `${day}.json`), `${JSON.stringify(list.map((m) => m.obj), null, 4)}\n`);
+        writeFileSync(join(this.root, folder, `${day}.json`), `[\n${list.map((m) => m.json).join(',\n')}\n]\n`);
         for (const m of list) {
           this.used.delete(`${m.channel}|${m.ts}`);
           if (m.truth) this.truthLine(JSON.stringify({ channel: m.channel, ts: m.ts, meeting: m.truth.meeting, kind: m.truth.kind }));
@@ -93,6 +112,7 @@ export class SlackWriter {
   }
 
   flushAll(): void {
+    this.seal();
     this.flushThrough('9999-12-31');
   }
 }

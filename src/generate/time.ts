@@ -32,7 +32,7 @@ export function offsetMinutes(ms: number, tz: string): number {
   }
   const asUtc = Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
   const offset = Math.round((asUtc - Math.floor(ms / HOUR) * HOUR) / MINUTE);
-  if (offsetCache.size > 200_000) offsetCache.clear();
+  if (offsetCache.size > 50_000) offsetCache.clear();
   offsetCache.set(key, offset);
   return offset;
 }
