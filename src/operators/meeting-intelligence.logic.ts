@@ -21,6 +21,7 @@ import { offsetMinutesAt } from './time-expressions.logic.js';
 
 export const ORIGIN = 'meeting-intelligence';
 const ADHOC_DURATION_MS = 30 * 60_000;
+const ADHOC_MERGE_MS = 15 * 60_000;
 /** A channel with more live threads than this forgets the oldest; replies to them are read without context. */
 const MAX_THREADS_PER_CHANNEL = 20_000;
 /** Outside threads, a short reply this soon after a meeting message in the channel answers it. */
@@ -57,6 +58,8 @@ export class MeetingIntelligence {
   private recent: (ThreadState & { at: number }) | null = null;
   private readonly byMeeting = new Map<string, MeetingMessages>();
   private readonly slackMeetings = new Map<string, Meeting>();
+  /** The latest ad hoc meeting, which a huddle started soon after in its channel takes over. */
+  private lastAdhoc: Meeting | null = null;
 
   /** Slack ids of each channel's members; DMs and small groups say whose meeting it is. */
   private readonly members = new Map<string, string[]>();
@@ -192,6 +195,16 @@ export class MeetingIntelligence {
   private huddleMeeting(m: Message): Meeting {
     const h = m.huddle!;
     const participants = h.participants.length > 0 ? [...h.participants] : h.createdBy ? [h.createdBy] : [];
+    // "huddle?" then a huddle a few minutes later: one conversation, one meeting. The ad hoc
+    // meeting the request opened becomes the huddle (same id, so the stored record is replaced).
+    const pending = this.lastAdhoc !== null && this.lastAdhoc.channelId === m.channelId && m.time - this.lastAdhoc.start <= ADHOC_MERGE_MS ? this.lastAdhoc : null;
+    if (pending) {
+      this.addParticipants(pending, participants);
+      const merged: Meeting = { ...pending, kind: 'huddle', title: h.name || null, start: h.dateStart ?? m.time, end: h.dateEnd, organizer: h.createdBy ?? pending.organizer };
+      this.slackMeetings.set(merged.id, merged);
+      this.lastAdhoc = null;
+      return merged;
+    }
     const meeting: Meeting = {
       id: `slack:${m.channelId}:${m.ts}`, source: 'slack', kind: 'huddle', calendarEventId: null, title: h.name || null,
       channelId: m.channelId, start: h.dateStart ?? m.time, end: h.dateEnd, status: 'confirmed',
@@ -209,6 +222,7 @@ export class MeetingIntelligence {
     };
     this.addParticipants(meeting, [m.userId, ...m.mentions]);
     this.slackMeetings.set(meeting.id, meeting);
+    this.lastAdhoc = meeting;
     return meeting;
   }
 

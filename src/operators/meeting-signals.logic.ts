@@ -45,8 +45,9 @@ const MEETING_NOUNS: Rule[] = [
   ['conference', /\b(?:zoom|hangout|google meet|teams call|webex|gmeet|video chat|vc)\b/],
   ['catch up', /\bcatch[- ]?up\b|\btouch base\b|\bcheck[- ]in\b(?! (?:the|your|my|code|changes))|\bconnect (?:on|about|tomorrow|today|later|this week|next week)/],
   ['session', /\b(?:kick-?off|planning (?:session|meeting)|sprint planning|grooming|refinement|backlog review|design review|demo day|office hours|all[- ]hands|town ?hall|brainstorm(?:ing)?(?: session)?|workshop|walk-?through|debrief|interview|offsite|board meeting|review meeting|sync meeting|sit down|whiteboard session|working session|pairing session|conference room|meeting room|(?:arch(?:itecture)?|roadmap|design|budget|quarterly|business|product|sprint|portfolio|strategy|ops|weekly|monthly|board|account|program|project|launch|security|qbr|hiring|pipeline) (?:review|reveiw|sync|kickoff|planning))s?\b/],
-  ['outcome', /\b(?:notes|action items?|recap|summary|tl;?dr|minutes|takeaways|follow-?ups?|decisions|writeup|write-up|recording)(?: \+ \w+)? (?:from|of|for) (?:the |today's |yesterday's |our |this |this morning's |last )?(?:[\w-]+ )?(?:call|meeting|sync|chat|standup|stand-up|retro|review|postmortem|post-mortem|demo|1:1|session|interview|kickoff|planning|workshop|huddle|offsite)\b|^action items?:|\b(?:great|good|productive|helpful) (?:chat|call)!/],
-  ['agenda', /\bagenda (?:for|items?)\b|\bagenda:|\bthe agenda\b/],
+  ['outcome', /\b(?:notes|action items?|recap|summary|tl;?dr|minutes|takeaways|follow-?ups?|decisions|writeup|write-up|recording)(?: \+ \w+)? (?:from|of|for) (?:the |today's |yesterday's |our |this |this morning's |last )?(?:[\w-]+ )?(?:call|meeting|sync|chat|standup|stand-up|retro|review|postmortem|post-mortem|demo|1:1|session|interview|kickoff|planning|workshop|huddle|offsite)\b|^action items?:|\b(?:call|meeting|sync|1:1|standup|retro) notes\b|\bfollowing up on (?:the |our |today's |yesterday's )?(?:call|meeting|sync|chat|standup|retro|1:1|\w+ review)\b|\b(?:great|good|productive|helpful) (?:chat|call)!/],
+  ['agenda', /\bagenda\b/],
+  ['live talk', /^(?:quick |short )?(?:call|huddle|zoom|screen ?share|voice|video)(?: now| in \d+| real quick)?\s*\?|\blet'?s huddle\b|\b(?:jump|hop|get) (?:in|on|into) (?:the |a )?huddle\b|\bmind if i call\b|\bcall me when\b|\btalk live\b|\bvoice is (?:faster|easier)\b|\bhuddle (?:now|\?)|\bcall (?:now|in \d+)\s*\?/],
   ['chat', /\b(?:quick|short|brief|a|our|the|my|great|good) chat\b|\bchat (?:about|with|on|tomorrow|today|later|this week|next week)\b/],
   ['time block', /\b(?:grab(?:bing)?|find(?:ing)?|set(?:ting)? up|schedul(?:e|ing)|book(?:ing)?|block(?:ing)?|carve out|steal|need|have|get) (?:some |a few |\d+ ?|fifteen |thirty |half an? |an )?(?:min(?:ute)?s?|hour|hr|time|slot)\b(?! (?:ago|later|to (?:fix|deploy|build)))/],
   ['invite', /\b(?:calendar|cal) invite\b|\b(?:send|sent|sending|forward(?:ed)?) (?:you |over |out )?(?:an? |the )?invite\b|\binvite (?:sent|is out|went out)\b|\bon (?:your|my|the) cal(?:endar)?\b|\bmeeting (?:room|link|invite)\b/],
@@ -54,10 +55,10 @@ const MEETING_NOUNS: Rule[] = [
 
 /** Scheduling verbs per kind, tried in order: the first kind that fires wins. */
 const KIND_CUES: ReadonlyArray<readonly [SignalKind, RegExp]> = [
-  ['cancel', /\bcancel(?:l?ed|l?ing|s)?\b|\bcall(?:ing|ed)? (?:it )?off\b|\bscrap(?:ping|ped)?\b|\bno (?:standup|stand-up|retro|sync|meeting|1:1|call)(?: today| tomorrow| this week)?\b|\bnot happening\b|\bskip(?:ping)? (?:the |this week's |today's |tomorrow's |our )?(?:standup|stand-up|retro|sync|meeting|1:1|call)\b|\bwon't (?:be )?happen/],
+  ['cancel', /\bcancel(?:l?ed|l?ing|s)?\b|\bdrop (?:the |our |today's |this week's |this morning's )?(?:catch ?up|standup|stand-up|sync|1:1|retro|meeting|call)\b|\blet'?s skip (?:mon|tue|wed|thu|fri|sat|sun|today|tomorrow|this week)|\bcall(?:ing|ed)? (?:it )?off\b|\bscrap(?:ping|ped)?\b|\bno (?:standup|stand-up|retro|sync|meeting|1:1|call)(?: today| tomorrow| this week)?\b|\bnot happening\b|\bskip(?:ping)? (?:the |this week's |today's |tomorrow's |our )?(?:standup|stand-up|retro|sync|meeting|1:1|call)\b|\bwon't (?:be )?happen/],
   ['reschedule', /\bre-?schedul|\b(?:is|are) now (?:at|on|today|tomorrow|mon|tue|wed|thu|fri|\d)|\bpush(?:ed|ing)? (?:it |this |that |the [\w:'-]+ |our [\w:'-]+ )?(?:back|out|to|by)\b|\bmov(?:e|ed|ing) (?:it|this|that|the [\w:'-]+(?: [\w:'-]+)?|our [\w:'-]+(?: [\w:'-]+)?|tomorrow's [\w:'-]+|today's [\w:'-]+|standup|retro|sync|our|my|the call|the meeting) (?:to|up|back|earlier|later)\b|\b(?:moved|moving|pushed|bumped|shifted) (?:to|back|up|out|earlier|later)\b|\bpostpon|\bbump(?:ed|ing)? (?:it |this |that |the [\w:'-]+ )?(?:to|back)\b|\bshift(?:ed|ing)? (?:it |this |that |the [\w:'-]+ )?to\b|\b(?:instead|different time|another time|new time|later slot|earlier slot)\b|\bcan we do (?:[\w:'-]+ )?(?:\d|mon|tue|wed|thu|fri|tomorrow)\w* instead\b/],
-  ['decline', /\bcan(?:'t|not|t) (?:make|join|attend|do|come|be there)\b|\bwon'?t (?:make|be able|be there|join)|\bunable to (?:make|join|attend)|\b(?:i'll|i will|gonna|going to|have to) (?:miss|skip)\b|\bhave a conflict\b|\b(?:double|triple)[- ]booked\b|\bcount me out\b|\bnot (?:going to|gonna) make\b|\bdeclin(?:e|ed|ing)\b|\bwithout me\b|\b(?:a |have a |another )?conflict\b|\bdrop (?:this|that|the) one\b|\bsit (?:this|that) one out\b|\bskip me\b|\b(?:i'?m|i am) out (?:that|this|on|tomorrow|today)|\bpast my end of day\b|\banother meeting\b|\bsadly not\b|\bcan'?t today\b|\bnot joining\b|\bcan(?:'t|not|t), (?:i'?m|sorry)|\b(?:i'?m|i am) (?:travell?ing|out sick|sick)\b|\b(?:i'm|i am) (?:out|ooo|off)\b/],
-  ['followup', /\b(?:meeting |call |sync |standup |retro )?(?:notes|recap|summary|takeaways|action items?|next steps|decisions)\b|\b(?:meeting |call )minutes\b|\bminutes (?:from|of) (?:the|today|yesterday|our)\b|\bfollow[- ]?up (?:from|on|to) (?:the|our|today's|yesterday's|this)\b|\bas discussed\b|\bper (?:our|the|today's|yesterday's) (?:call|meeting|sync|chat|discussion|conversation)\b|\bnotes are (?:in|up|here)\b|\btl;?dr\b|\bwriting (?:it )?up\b|\b(?:great|good|productive|helpful) chat\b|\bthanks (?:all |everyone |everybody )?for (?:joining|the (?:call|meeting|sync|chat|discussion|time)|your time|coming)\b|\b(?:great|good|productive|helpful) (?:meeting|sync|session|discussion)\b|\bai:|\bafter (?:the|our) (?:call|meeting|sync)\b/],
+  ['decline', /\bcan(?:'t|not|t) (?:make|join|attend|do|come|be there)\b|\bwon'?t (?:make|be able|be there|join)|\bunable to (?:make|join|attend)|\b(?:i'll|i will|gonna|going to|have to) (?:miss|skip)\b|\bhave a conflict\b|\b(?:double|triple)[- ]booked\b|\bcount me out\b|\bnot (?:going to|gonna) make\b|\bdeclin(?:e|ed|ing)\b|\bwithout me\b|\b(?:i )?(?:have to|need to|gotta|must) pass\b|\b(?:a |have a |another )?conflict\b|\bdrop (?:this|that|the) one\b|\bsit (?:this|that) one out\b|\bskip me\b|\b(?:i'?m|i am) out (?:that|this|on|tomorrow|today)|\bpast my end of day\b|\banother meeting\b|\bsadly not\b|\bcan'?t today\b|\bnot joining\b|\bcan(?:'t|not|t), (?:i'?m|sorry)|\b(?:i'?m|i am) (?:travell?ing|out sick|sick)\b|\b(?:i'm|i am) (?:out|ooo|off)\b/],
+  ['followup', /\b(?:meeting |call |sync |standup |retro )?(?:notes|recap|summary|takeaways|action items?|next steps|decisions)\b|\b(?:meeting |call )minutes\b|\bminutes (?:from|of) (?:the|today|yesterday|our)\b|\bfollow[- ]?up (?:from|on|to) (?:the|our|today's|yesterday's|this)\b|\bas discussed\b|\bper (?:our|the|today's|yesterday's) (?:call|meeting|sync|chat|discussion|conversation)\b|\bnotes are (?:in|up|here)\b|\bfollowing up on\b|\b(?:notes|minutes) (?:posted|are up|shared)\b|\btl;?dr\b|\bwriting (?:it )?up\b|\b(?:great|good|productive|helpful) chat\b|\bthanks (?:all |everyone |everybody )?for (?:joining|the (?:call|meeting|sync|chat|discussion|time)|your time|coming)\b|\b(?:great|good|productive|helpful) (?:meeting|sync|session|discussion)\b|\bai:|\bafter (?:the|our) (?:call|meeting|sync)\b/],
   ['agenda', /\bagenda\b|\btalking points\b|\b(?:topics?|items?|things) (?:for|to (?:discuss|cover|go over))\b|\bto discuss:|\bwe'?ll (?:cover|discuss|go over)\b|\bpre-?read\b/],
   ['reminder', /\breminder\b|\babout to (?:start|begin|kick off)\b|\bwhere(?:'s| is| are) (?:every(?:one|body)|you|y'all)\b|\bwaiting (?:for|on) (?:you|everyone)\b|\bping(?:ing)? for\b|\b(?:starting|start) now\b|\bt-\s?\d+ ?min|\bremind (?:me|us)\b|\bremind(?:ing)? (?:you|everyone|all|folks|y'all)\b|\bdon'?t forget\b|\bheads[- ]up\b|\bstart(?:s|ing)? (?:in \d+|now|soon|shortly)\b|\b(?:is |are )?starting (?:now|soon|in)\b|\bin (?:\d+|five|ten|fifteen|thirty) (?:min(?:ute)?s?)\b|\b(?:happening|kicking off) (?:now|soon|in)\b|\bjoin (?:us|now)\b|\bwe'?re (?:on|live|starting)\b|\bstarting soon\b|\bupcoming\b/],
   ['confirm', /\b(?:confirmed|booked|scheduled (?:for|it|the)|is (?:set|locked|on) for|all set|locked in|sent (?:you |over |out )?(?:an? |the )?invite|invite(?:s)? (?:sent|is out|went out)|see you (?:then|there|all|tomorrow|at)|works for (?:me|us|everyone)|that works|sounds good|i'?ll be there|count me in|accepted)\b/],
@@ -69,12 +70,36 @@ const EMOJI_CONFIRM = /^(?:\s|:(?:\+1|thumbsup|thumbs_up|white_check_mark|heavy_
 /** A short approving reply: "sure", "sg", "works for me", "i'm in". */
 const WORD_CONFIRM = /^(?:yes+|yep|yup|yeah|ya|ok(?:ay)?|kk?|sure(?: thing)?|sg|sgtm|sounds good|sounds great|works(?: for me)?|yes works|perfect|great|cool|deal|confirmed|i'?m in|count me in|i'?ll (?:be there|join)|see you (?:then|there)|that works|ok lets do it|let'?s do it|lgtm|will be there|see (?:you|ya) (?:on |at )?\w+|accepted|can do|booked|works on my end|i'?ll join)\b/;
 const ANY_CONFIRM = /\b(?:works for me|sounds good|i'?ll join|i'?ll be there|see you (?:then|there)|count me in|that works|sgtm)\b|👍|:\+1:|:thumbsup:|:white_check_mark:|✅/;
+/** Replies that confirm, for typo-tolerant matching of short replies ("suonds good", "acecpted"). */
+const CONFIRM_PHRASES = ['sounds good', 'works for me', 'accepted', 'will be there', 'see you then', 'see you there', 'that works', 'perfect', 'joining', 'count me in', 'sounds great'];
+/** Replies that say one is on the way: "joining", "one sec", "omw". */
+const JOINING = /^(?:joining|jumping (?:in|on)|coming|omw|on my way|one sec|1 sec|be right there|brt|np|no problem)\b/;
+
+/** Within one edit (insert, delete, substitute or swap two neighbours) of a confirming phrase. */
+function nearConfirm(text: string): boolean {
+  const t = text.replace(/[^a-z' ]/g, '').trim();
+  if (t.length < 5 || t.length > 20) return false;
+  return CONFIRM_PHRASES.some((p) => withinOneEdit(t, p));
+}
+
+function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
 /** A time with a clock reading ("3pm", "10:30", "noon"), not just a day. */
 /**
  * Asking someone for a meeting in so many words. With a stated time this outweighs a topic
  * that is otherwise a distractor: "can we chat Tue 13:30 about the release?" is a meeting.
  */
-const REQUEST = /\b(?:can|could|shall) (?:we|i|you) (?:meet|sync|chat|talk|hop on|jump on|catch up|connect|huddle|grab)\b|\blet'?s (?:meet|sync|chat|talk|hop on|jump on|catch up|connect|huddle)\b|\bdo (?:you|y'all|u) have (?:some |any )?time\b|\b(?:are|r) (?:you|u|y'all) (?:around|aorund|free|available)\b|\bwould love (?:\d+|some|a few) min|\b(?:free|available|time) for a (?:call|chat|sync|meeting)\b/;
+const REQUEST = /\b(?:can|could|shall) (?:we|i|you) (?:meet|sync|chat|talk|hop on|jump on|catch up|connect|huddle|grab)\b|\b(?:want|wanna) to (?:meet|sync|chat|talk|catch up)\b|\blet'?s (?:meet|sync|chat|talk|hop on|jump on|catch up|connect|huddle)\b|\bdo (?:you|y'all|u) have (?:some |any )?time\b|\b(?:are|r) (?:you|u|y'all) (?:around|aorund|free|available)\b|\bwould love (?:\d+|some|a few) min|\b(?:free|available|time) for a (?:call|chat|sync|meeting)\b/;
 const CLOCK = /\d|noon|midnight|midday/i;
 const BUSY = /\bheads[- ]down\b|\bfocus(?:ing)? time\b|\bworking from\b|\bwfh\b|\bout of (?:the )?office\b/;
 
@@ -83,12 +108,12 @@ const DISTRACTORS: Rule[] = [
   ['deadline', /\b(?:due|deadline|eod|eow|by end of (?:day|week)|submit(?:ted)? by|turn in|expires?|expiry|renewal|timesheets?|invoice)\b/],
   ['incident', /\b(?:incident|outage|sev-?\d|p[0-3]\b|pagerduty|paged|paging|alert(?:s|ing)?|on-?call|handoff|hand-off|rotation|escalat\w*|error rate|latency|5\d\d(?:s)?\b|degraded)\b/],
   ['code call', /\b(?:good|bad|great|tough|hard|judgment|judgement|close|right|wrong|your|the right|fair|api|function|method|rpc|system|sys|http|network|recursive|async|remote|blocking|db|database|grpc|ajax|fetch|extra|redundant|duplicate|nested|external|outbound|service|sdk)[- ]calls?\b|\bcall(?:s|ed|ing)? (?:the|this|that|it|a|an|our|my|your)? ?(?:function|method|api|endpoint|hook|handler|service|script|fn|callback)\b|\bcall ?stack\b|\bcallbacks?\b|\b\w+\(\)/],
-  ['social', /\b(?:lunch|dinner|breakfast|brunch|drinks?|beers?|happy hour|party|bbq|barbecue|birthday|potluck|game night|karaoke|pub|bar|trivia|movie|hike|picnic|cake|pizza|coffee|boba|tea)\b/],
+  ['social', /(?<!\b(?:after|before|post|pre|over)[- ])\blunch\b|\b(?:dinner|breakfast|brunch|drinks?|beers?|happy hour|party|bbq|barbecue|birthday|potluck|game night|karaoke|pub|bar|trivia|movie|hike|picnic|cake|pizza|coffee|boba|tea)\b/],
   ['general talk', /\b(?:too many|so many|fewer|less|more|all these|all the|endless|back[- ]to[- ]back|pointless|useless|hate|love|no more) meetings\b|\bmeetings? (?:culture|fatigue|load|overload|hell|free|in general)\b|\bno[- ]meeting\b|\bmeeting[- ]free\b|\bmeetings are\b|\bmeetings (?:could|should) (?:have been|be)\b/],
 ];
 
 /** Meeting evidence strong enough to outweigh a distractor ("release sync at 3pm"). */
-const STRONG_NOUNS = new Set(['outcome', 'agenda', 'meeting', 'standup', 'retro', '1:1', 'huddle', 'conference', 'session', 'invite', 'sync', 'call']);
+const STRONG_NOUNS = new Set(['live talk', 'outcome', 'agenda', 'meeting', 'standup', 'retro', '1:1', 'huddle', 'conference', 'session', 'invite', 'sync', 'call']);
 const ADHOC_NOW = /\b(?:right now|now|rn|asap|quick(?:ly)?|real quick|in (?:a|1|2|5) min(?:ute)?s?)\b/;
 
 function firstMatch(rules: Rule[], text: string): Array<[string, string]> {
@@ -159,7 +184,8 @@ export function detectSignal(input: SignalInput): Signal | null {
 
   // "hop on a call now" / a bare join link: a call that starts as the message is posted.
   const soon = times.every((t) => Math.abs(t.start - m.time) < 30 * 60_000);
-  if (soon && (links.length > 0 || (ADHOC_NOW.test(text) && nouns.some(([n]) => n === 'call' || n === 'huddle' || n === 'conference')))) {
+  const liveTalk = nouns.some(([n]) => n === 'live talk');
+  if (soon && (links.length > 0 || liveTalk || (ADHOC_NOW.test(text) && nouns.some(([n]) => n === 'call' || n === 'huddle' || n === 'conference')))) {
     evidence.push('adhoc:now');
   }
 
@@ -172,7 +198,7 @@ export function detectSignal(input: SignalInput): Signal | null {
   const vetoed = distractors.filter(([d]) => d !== 'general talk' && d !== 'social');
   const clockTimes = times.filter((t) => t.text === 'slack date' || CLOCK.test(t.text));
   const busy = BUSY.test(text);
-  const request = clockTimes.length > 0 && REQUEST.test(text);
+  const request = times.length > 0 && REQUEST.test(text);
   if (request) evidence.push('request:time');
   for (const [d, hit] of distractors) evidence.push(`distractor:${d}:"${hit}"`);
 
@@ -189,7 +215,7 @@ export function detectSignal(input: SignalInput): Signal | null {
     if (cleanVeto && (kind === 'decline' || kind === 'cancel' || kind === 'reschedule' || kind === 'followup' || kind === 'agenda') && (inThread || (short && specific))) {
       return finish(m, kind, inThread ? 0.8 : 0.65, [...evidence, `${via}:meeting`], times, links);
     }
-    if (short && cleanVeto && (EMOJI_CONFIRM.test(text) || WORD_CONFIRM.test(text) || ANY_CONFIRM.test(text) || kind === 'confirm')) {
+    if (short && cleanVeto && (EMOJI_CONFIRM.test(text) || WORD_CONFIRM.test(text) || ANY_CONFIRM.test(text) || JOINING.test(text) || nearConfirm(text) || kind === 'confirm')) {
       return finish(m, 'confirm', inThread ? 0.75 : 0.6, [...evidence, `${via}:confirm`], times, links);
     }
     if (inThread && cleanVeto && clockTimes.length > 0) {
@@ -220,17 +246,19 @@ export function detectSignal(input: SignalInput): Signal | null {
   if (vetoed.some(([d]) => d === 'code call') && nouns.every(([n]) => n === 'call')) return null;
   if (nouns.length === 0) {
     // No meeting word, but a request for a time ("are you free Thu 2pm?", "can we move it to 3?").
-    if ((kind === 'propose' || kind === 'reschedule') && clockTimes.length > 0 && (vetoed.length === 0 || request)) {
+    if ((kind === 'propose' || kind === 'reschedule') && (clockTimes.length > 0 || (times.length > 0 && text.includes('?'))) && (vetoed.length === 0 || request)) {
       return finish(m, kind, 0.55, [...evidence, 'no-noun:time-request'], times, links);
     }
     return null;
   }
 
   const onlyWeak = nouns.every(([n]) => n === 'chat' || n === 'catch up' || n === 'time block' || n === 'meet');
-  if (kind === null && times.length === 0) return null;
+  if (kind === null && times.length === 0 && !liveTalk && !nouns.some(([n]) => n === 'outcome' || n === 'agenda')) return null;
   if (onlyWeak && kind === null && !(clockTimes.length > 0 && text.includes('?'))) return null;
   if (onlyWeak && kind === 'confirm' && times.length === 0) return null;
 
+  if (kind === null && liveTalk) kind = 'propose';
+  if (kind === null && nouns.some(([n]) => n === 'outcome')) kind = 'followup';
   let resolved: SignalKind = kind ?? (/\b(?:today|tonight|now|in \d+ ?min)/.test(text) ? 'reminder' : 'propose');
   if (resolved === 'confirm' && text.includes('?')) resolved = 'propose';
   let confidence = 0.45 + (strongNoun ? 0.2 : 0.1) + (kind !== null ? 0.15 : 0) + (times.some((t) => t.certain) ? 0.15 : times.length > 0 ? 0.08 : 0);

@@ -138,6 +138,47 @@ test('the operator passes envelopes through, adds derived ones and finishes on c
   assert.is(out[out.length - 1]!.kind, 'meeting_metrics');
 });
 
+function fresh(): MeetingIntelligence {
+  const identities = new IdentityIndex();
+  for (const p of PEOPLE) identities.add(p);
+  const events = new EventIndex();
+  for (const e of EVENTS) events.add(e);
+  return new MeetingIntelligence({ events, identities, timezoneOf: () => ({ tz: 'Europe/Berlin', offsetMinutes: 60 }) });
+}
+
+test('folds a call request and the huddle that follows into one meeting', () => {
+  const core = fresh();
+  const askTs = tsAt('2026-03-02T16:00:00Z');
+  const ask = core.processMessage(message('huddle now?', { channelId: 'C3', ts: askTs, userId: 'U1' }));
+  const id = `slack:C3:${askTs}`;
+  assert.is((ask.find((e) => e.kind === 'meeting')!.payload as Meeting).kind, 'adhoc');
+  const h = { ...room, dateStart: Date.parse('2026-03-02T16:03:00Z'), dateEnd: Date.parse('2026-03-02T16:20:00Z'), participants: ['U1', 'U2'] };
+  const started = core.processMessage(message('', { channelId: 'C3', ts: tsAt('2026-03-02T16:03:00Z'), userId: 'USLACKBOT', subtype: 'huddle_thread', huddle: h }));
+  const meeting = started.find((e) => e.kind === 'meeting')!.payload as Meeting;
+  assert.equal([meeting.id, meeting.kind, meeting.start, meeting.participants], [id, 'huddle', h.dateStart, ['U1', 'U2']]);
+  assert.is(linkOf(started)!.meetingId, id);
+  assert.equal(core.finish().filter((e) => e.kind === 'meeting').map((e) => e.key), [id]);
+});
+
+test('reads an unthreaded short reply right after a proposal as its confirmation', () => {
+  const core = fresh();
+  const at = '2026-03-02T09:00:00Z';
+  const proposal = core.processMessage(message('can we meet for the design sync Thursday at 4pm?', { channelId: 'D1', ts: tsAt(at), userId: 'U1' }));
+  const reply = core.processMessage(message('wokrs for me', { channelId: 'D1', ts: tsAt('2026-03-02T09:04:00Z'), userId: 'U2' }));
+  const late = core.processMessage(message('ok', { channelId: 'D1', ts: tsAt('2026-03-02T11:00:00Z'), userId: 'U2' }));
+  assert.is(linkOf(proposal)!.meetingId, 'design_20260305T1500Z');
+  assert.equal([linkOf(reply)!.meetingId, linkOf(reply)!.kind], ['design_20260305T1500Z', 'confirm']);
+  assert.equal(late, []);
+});
+
+test("does not pass a thread's meeting to an aside about another one", () => {
+  const core = fresh();
+  const parent = tsAt('2026-03-02T09:00:00Z');
+  core.processMessage(message('can we meet for the design sync Thursday at 4pm?', { ts: parent, userId: 'U1', threadTs: parent, replyCount: 1 }));
+  const aside = core.processMessage(message('unrelated, but is the design sync on Tuesday 4pm still on?', { ts: tsAt('2026-03-02T09:10:00Z'), userId: 'U2', threadTs: parent }));
+  assert.is(linkOf(aside)!.meetingId, 'design_20260303T1500Z');
+});
+
 test('rejects unknown operator options', () => {
   const registered = OPERATORS.find((o) => o.type === 'meeting-intelligence')!;
   assert.throws(() => registered.create({ bogus: 1 }, { logger: silentLogger, runId: 'r1' }), /bogus|Unrecognized/);

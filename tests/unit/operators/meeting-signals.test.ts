@@ -106,6 +106,36 @@ test('reads short replies as unrelated under a non-meeting parent', () => {
   assert.is(reply("I'll deploy after"), null);
 });
 
+test('flags short requests to talk live as ad hoc proposals', () => {
+  for (const text of ['call?', 'huddle now?', "let's huddle", 'screen share?', 'mind if I call you?', 'call in 5?']) {
+    const s = detect(text);
+    assert.is(s?.kind, 'propose', text);
+    assert.ok(s?.evidence.includes('adhoc:now'), text);
+  }
+  assert.is(detect('call stack?'), null);
+});
+
+test('reads meeting outcomes as follow-ups', () => {
+  assert.is(kindOf('minutes from call posted'), 'followup');
+  assert.is(kindOf('action items: paolo - the sso rollout; me - update roadmap'), 'followup');
+  assert.is(kindOf('following up on the budget review: numbers attached'), 'followup');
+});
+
+test("accepts typos and 'on my way' replies in a meeting thread", () => {
+  for (const text of ['suonds good', 'wokrs for me', 'acecpted', 'joining in a sec', 'np']) assert.is(reply(text)?.kind, 'confirm', text);
+  assert.is(reply('i have to pass, sorry')?.kind, 'decline');
+});
+
+test("treats 'after lunch' as a time, not a social plan", () => {
+  assert.is(kindOf("let's sync on the incident follow-ups Mon after lunch"), 'propose');
+  assert.is(detect('lunch at noon anyone?'), null);
+});
+
+test('lets a request for a meeting outweigh a distracting topic', () => {
+  assert.is(kindOf('hey, can we chat Tue at 13:30 BST? re the mobile release'), 'propose');
+  assert.is(detect('can we deploy at 3pm?'), null);
+});
+
 test('marks a call to start right now as ad hoc', () => {
   assert.ok(detect('hop on a call now?')?.evidence.includes('adhoc:now'));
   assert.not.ok(detect("let's sync tomorrow at 2")?.evidence.includes('adhoc:now'));
