@@ -33,9 +33,17 @@ export async function summarize(db: Database): Promise<Summary> {
   const linked = n((await db.all('SELECT count(*) AS n FROM message_links'))[0]?.['n']);
   const signals = n((await db.all('SELECT count(*) AS n FROM signals'))[0]?.['n']);
   const med = (await db.all('SELECT median(time_to_schedule_ms) AS tts, median(lead_time_ms) AS lead FROM meeting_metrics'))[0] ?? {};
+  // DMs and group DMs are named after their members, channels after themselves.
   const busiest = await db.all(
-    `SELECT l.channel_id, coalesce(c.name, l.channel_id) AS name, count(*) AS messages, count(DISTINCT l.meeting_id) AS meetings
-       FROM message_links l LEFT JOIN channels c ON c.id = l.channel_id
+    `WITH member_names AS (
+       SELECT c.id, c.kind, string_agg(coalesce(nullif(p.display_name, ''), p.name, u.m), ', ' ORDER BY u.m) AS names
+         FROM channels c, LATERAL (SELECT unnest(CAST(c.members AS VARCHAR[])) AS m) u
+         LEFT JOIN people p ON p.key = 'slack:' || u.m
+        WHERE c.kind IN ('im', 'mpim') GROUP BY c.id, c.kind)
+     SELECT l.channel_id,
+            coalesce(CASE mn.kind WHEN 'im' THEN 'DM ' || mn.names WHEN 'mpim' THEN 'group DM ' || mn.names END, '#' || c.name, l.channel_id) AS name,
+            count(*) AS messages, count(DISTINCT l.meeting_id) AS meetings
+       FROM message_links l LEFT JOIN channels c ON c.id = l.channel_id LEFT JOIN member_names mn ON mn.id = l.channel_id
       GROUP BY ALL ORDER BY messages DESC, l.channel_id LIMIT 5`,
   );
   const perDay = await db.all(
@@ -97,7 +105,7 @@ export function formatSummary(s: Summary): string {
     `time to schedule  median ${formatDuration(s.medianTimeToScheduleMs)} (first proposal → first confirmation)`,
     `lead time         median ${formatDuration(s.medianLeadTimeMs)} (first scheduling message → meeting start)`,
     'busiest coordination channels:',
-    ...s.busiestChannels.map((c) => `  #${c.name.padEnd(24)} ${String(c.messages).padStart(6)} messages about ${c.meetings} meetings`),
+    ...s.busiestChannels.map((c) => `  ${c.name.padEnd(36)} ${String(c.messages).padStart(6)} messages about ${c.meetings} meetings`),
   ];
   return lines.join('\n');
 }

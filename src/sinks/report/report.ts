@@ -68,7 +68,7 @@ input{padding:.4rem;width:20rem;margin:.4rem 0}.empty{color:#888}
 ${barChart('Meetings per day (last 45 days)', perDay, ['on calendars', 'Slack-only'])}
 ${barChart('Time to schedule (first proposal → confirmation)', s.timeToSchedule.map((b) => ({ label: b.bucket, values: [b.meetings] })), ['meetings'])}
 ${barChart('Coordination cost by team (minutes)', s.costByTeam.map((t) => ({ label: t.team, values: [t.minutes] })), ['minutes'])}
-${barChart('Busiest coordination channels (linked messages)', s.busiestChannels.map((c) => ({ label: `#${c.name}`, values: [c.messages] })), ['messages'])}
+${barChart('Busiest coordination channels (linked messages)', s.busiestChannels.map((c) => ({ label: c.name, values: [c.messages] })), ['messages'])}
 ${barChart('Huddles and ad hoc calls vs scheduled meetings', [{ label: 'scheduled', values: [s.meetings.calendar] }, { label: 'huddles', values: [s.meetings.huddles] }, { label: 'ad hoc calls', values: [s.meetings.adhoc] }], ['meetings'])}
 <h2>Meetings that took the most coordination</h2>
 <input id="q" type="search" placeholder="Search meetings" aria-label="Search meetings">
