@@ -40,7 +40,7 @@ const MEETING_NOUNS: Rule[] = [
   ['call', /\b(?:a|the|our|quick|short|video|zoom|phone|conf(?:erence)?|intro|sales|client|customer|team|weekly|daily|this|that|next|group|kickoff|kick-off|follow-?up|catch-?up|sync|planning|review|status|update|strategy|demo|partner|vendor|board|investor|onboarding|training|discovery|design|1:1|standup|today's|tomorrow's|brief|15|30|45|60)[- ](?:min(?:ute)?s?[- ])?call\b|\b(?:for|from|after|before|on|in|into|during|join|joining) (?:the |our |a |this |that |today's |tomorrow's )?call\b(?![- ]?(?:stack|site|graph|back|sign|center|centre))|\bcall (?:with|at|on (?:mon|tue|wed|thu|fri)|tomorrow|today|later|now|in \d|this (?:afternoon|morning))|\b(?:hop|jump|get|be|join|dial) (?:on|in|into)(?: to)? (?:a |the |our )?(?:quick )?call\b|\b(?:call|ring) (?:me|you)\b|\bgive (?:me|you|them|him|her) a (?:call|ring)\b/],
   ['1:1', /\b(?:1:1|1-1|1on1|1-on-1|one[- ]on[- ]one|o3)s?\b/],
   ['standup', /\bstand[- ]?ups?\b|\bdaily scrum\b|\bscrum\b/],
-  ['retro', /\bretro(?:spective)?s?\b/],
+  ['retro', /\bretro(?:spective)?s?\b(?! items?\b)/],
   ['huddle', /\bhuddles?\b/],
   ['conference', /\b(?:zoom|hangout|google meet|teams call|webex|gmeet|video chat|vc)\b/],
   ['catch up', /\bcatch[- ]?up\b|\btouch base\b|\bcheck[- ]in\b(?! (?:the|your|my|code|changes))|\bconnect (?:on|about|tomorrow|today|later|this week|next week)/],
@@ -66,9 +66,9 @@ const KIND_CUES: ReadonlyArray<readonly [SignalKind, RegExp]> = [
 ];
 
 /** A reply made only of approving emoji: "👍", ":+1::skin-tone-2:", ":white_check_mark:". */
-const EMOJI_CONFIRM = /^(?:\s|:(?:\+1|thumbsup|thumbs_up|white_check_mark|heavy_check_mark|ballot_box_with_check|ok_hand|ok|raised_hands|100|pray|slightly_smiling_face|smile|calendar|spiral_calendar_pad)(?:::skin-tone-\d)?:|👍|✅|☑️|👌|🙌|🙏|🙂|💯|[\u{1F3FB}-\u{1F3FF}])+$/u;
+const EMOJI_CONFIRM = /^(?:\s|:(?:\+1|thumbsup|thumbs_up|white_check_mark|heavy_check_mark|ballot_box_with_check|ok_hand|ok|raised_hands|100|slightly_smiling_face|smile|calendar|spiral_calendar_pad)(?:::skin-tone-\d)?:|👍|✅|☑️|👌|🙌|🙂|💯|[\u{1F3FB}-\u{1F3FF}])+$/u;
 /** A short approving reply: "sure", "sg", "works for me", "i'm in". */
-const WORD_CONFIRM = /^(?:yes+|yep|yup|yeah|ya|ok(?:ay)?|kk?|sure(?: thing)?|sg|sgtm|sounds good|sounds great|works(?: for me)?|yes works|perfect|great|cool|deal|confirmed|i'?m in|count me in|i'?ll (?:be there|join)|see you (?:then|there)|that works|ok lets do it|let'?s do it|lgtm|will be there|see (?:you|ya) (?:on |at )?\w+|accepted|can do|booked|works on my end|i'?ll join)\b/;
+const WORD_CONFIRM = /^(?:yes+|yep|yup|yeah|ya|ok(?:ay)?|kk?|sure(?: thing)?|sg|sgtm|sounds good|sounds great|works(?: for me)?|yes works|perfect|great|cool|deal|confirmed|i'?m in|count me in|i'?ll (?:be there|join)|see you (?:then|there)|that works|ok lets do it|let'?s do it|will be there|see (?:you|ya) (?:on |at )?\w+|accepted|can do|booked|works on my end|i'?ll join)\b/;
 const ANY_CONFIRM = /\b(?:works for me|sounds good|i'?ll join|i'?ll be there|see you (?:then|there)|count me in|that works|sgtm)\b|👍|:\+1:|:thumbsup:|:white_check_mark:|✅/;
 /** Replies that confirm, for typo-tolerant matching of short replies ("suonds good", "acecpted"). */
 const CONFIRM_PHRASES = ['sounds good', 'works for me', 'accepted', 'will be there', 'see you then', 'see you there', 'that works', 'perfect', 'joining', 'count me in', 'sounds great'];
@@ -101,10 +101,13 @@ function withinOneEdit(a: string, b: string): boolean {
  */
 const REQUEST = /\b(?:can|could|shall) (?:we|i|you) (?:meet|sync|chat|talk|hop on|jump on|catch up|connect|huddle|grab)\b|\b(?:want|wanna) to (?:meet|sync|chat|talk|catch up)\b|\blet'?s (?:meet|sync|chat|talk|hop on|jump on|catch up|connect|huddle)\b|\bdo (?:you|y'all|u) have (?:some |any )?time\b|\b(?:are|r) (?:you|u|y'all) (?:around|aorund|free|available)\b|\bwould love (?:\d+|some|a few) min|\b(?:free|available|time) for a (?:call|chat|sync|meeting)\b/;
 const CLOCK = /\d|noon|midnight|midday/i;
+/** Clock times written out ("at seven", "ten am"), which chrono does not read. */
+const SPELLED_CLOCK = /\b(?:at )?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?:[- ](?:thirty|fifteen|forty[- ]five))? ?(?:am|pm|a\.m\.|p\.m\.|o'?clock)\b|\bat (?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b/;
 const BUSY = /\bheads[- ]down\b|\bfocus(?:ing)? time\b|\bworking from\b|\bwfh\b|\bout of (?:the )?office\b/;
 
 const DISTRACTORS: Rule[] = [
-  ['release', /\b(?:deploy(?:s|ed|ing|ment)?|release[sd]?|releasing|roll(?:ing)?[- ]?out|ship(?:ping|ped)?|code freeze|freeze|merge window|maintenance(?: window)?|downtime|cutover|go[- ]live|hotfix|rollback|migration|ci|pipeline|build|cron|backup|upgrade)\b/],
+  ['release', /\b(?:feature flags?|flag(?:ged)? (?:on|off)|\d+% (?:rollout|of (?:users|traffic))|deploy(?:s|ed|ing|ment)?|release[sd]?|releasing|roll(?:ing)?[- ]?out|ship(?:ping|ped)?|code freeze|freeze|merge window|maintenance(?: window)?|downtime|cutover|go[- ]live|hotfix|rollback|migration|ci|pipeline|build|cron|backup|upgrade)\b/],
+  ['content', /\b(?:blog ?posts?|newsletters?|press release|tweets?|changelog|release notes|email blast|social post|webinar recording)\b/],
   ['deadline', /\b(?:due|deadline|eod|eow|by end of (?:day|week)|submit(?:ted)? by|turn in|expires?|expiry|renewal|timesheets?|invoice)\b/],
   ['incident', /\b(?:incident|outage|sev-?\d|p[0-3]\b|pagerduty|paged|paging|alert(?:s|ing)?|on-?call|handoff|hand-off|rotation|escalat\w*|error rate|latency|5\d\d(?:s)?\b|degraded)\b/],
   ['code call', /\b(?:good|bad|great|tough|hard|judgment|judgement|close|right|wrong|your|the right|fair|api|function|method|rpc|system|sys|http|network|recursive|async|remote|blocking|db|database|grpc|ajax|fetch|extra|redundant|duplicate|nested|external|outbound|service|sdk)[- ]calls?\b|\bcall(?:s|ed|ing)? (?:the|this|that|it|a|an|our|my|your)? ?(?:function|method|api|endpoint|hook|handler|service|script|fn|callback)\b|\bcall ?stack\b|\bcallbacks?\b|\b\w+\(\)/],
@@ -189,6 +192,12 @@ export function detectSignal(input: SignalInput): Signal | null {
     evidence.push('adhoc:now');
   }
 
+  // "moving the design review to the backlog": a move with no time moves work items, not meetings.
+  if (kind === 'reschedule' && times.length === 0 && !/re-?schedul|postpon/.test(text)) {
+    kind = null;
+    evidence.push('move:no-time');
+  }
+
   const parentIsMeeting = parent?.signal != null;
   const inThread = m.threadTs !== null && m.threadTs !== m.ts;
   const strongNoun = nouns.some(([n]) => STRONG_NOUNS.has(n));
@@ -197,6 +206,7 @@ export function detectSignal(input: SignalInput): Signal | null {
   const deadline = distractors.some(([d]) => d === 'deadline');
   const vetoed = distractors.filter(([d]) => d !== 'general talk' && d !== 'social');
   const clockTimes = times.filter((t) => t.text === 'slack date' || CLOCK.test(t.text));
+  const clockish = clockTimes.length > 0 || SPELLED_CLOCK.test(text);
   const busy = BUSY.test(text);
   const request = times.length > 0 && REQUEST.test(text);
   if (request) evidence.push('request:time');
@@ -211,14 +221,14 @@ export function detectSignal(input: SignalInput): Signal | null {
     if (links.length > 0 && (kind === null || kind === 'propose') && nouns.length <= 1) {
       return finish(m, 'link', 0.85, [...evidence, `${via}:meeting`], times, links);
     }
-    const specific = kind === 'decline' || nouns.length > 0 || clockTimes.length > 0;
+    const specific = kind === 'decline' || nouns.length > 0 || clockish;
     if (cleanVeto && (kind === 'decline' || kind === 'cancel' || kind === 'reschedule' || kind === 'followup' || kind === 'agenda') && (inThread || (short && specific))) {
       return finish(m, kind, inThread ? 0.8 : 0.65, [...evidence, `${via}:meeting`], times, links);
     }
     if (short && cleanVeto && (EMOJI_CONFIRM.test(text) || WORD_CONFIRM.test(text) || ANY_CONFIRM.test(text) || JOINING.test(text) || nearConfirm(text) || kind === 'confirm')) {
       return finish(m, 'confirm', inThread ? 0.75 : 0.6, [...evidence, `${via}:confirm`], times, links);
     }
-    if (inThread && cleanVeto && clockTimes.length > 0) {
+    if (inThread && cleanVeto && clockish) {
       return finish(m, kind ?? 'propose', 0.7, [...evidence, 'thread:meeting'], times, links);
     }
     if (inThread && cleanVeto && kind !== null && (kind === 'propose' || kind === 'confirm' || kind === 'reminder') && (nouns.length > 0 || short)) {
@@ -242,11 +252,12 @@ export function detectSignal(input: SignalInput): Signal | null {
   if (generalTalk && !times.some((t) => t.certain)) return null;
   if (socialOnly || busy) return null;
   if (deadline && !request && (kind === null || kind === 'reminder')) return null;
+  if (distractors.some(([d]) => d === 'content') && !request) return null;
   if (vetoed.length > 0 && !strongNoun && !request) return null;
   if (vetoed.some(([d]) => d === 'code call') && nouns.every(([n]) => n === 'call')) return null;
   if (nouns.length === 0) {
     // No meeting word, but a request for a time ("are you free Thu 2pm?", "can we move it to 3?").
-    if ((kind === 'propose' || kind === 'reschedule') && (clockTimes.length > 0 || (times.length > 0 && text.includes('?'))) && (vetoed.length === 0 || request)) {
+    if ((kind === 'propose' || kind === 'reschedule') && (clockish || (times.length > 0 && text.includes('?'))) && (vetoed.length === 0 || request)) {
       return finish(m, kind, 0.55, [...evidence, 'no-noun:time-request'], times, links);
     }
     return null;
@@ -254,8 +265,10 @@ export function detectSignal(input: SignalInput): Signal | null {
 
   const onlyWeak = nouns.every(([n]) => n === 'chat' || n === 'catch up' || n === 'time block' || n === 'meet');
   if (kind === null && times.length === 0 && !liveTalk && !nouns.some(([n]) => n === 'outcome' || n === 'agenda')) return null;
-  if (onlyWeak && kind === null && !(clockTimes.length > 0 && text.includes('?'))) return null;
+  if (onlyWeak && kind === null && !(clockish && text.includes('?'))) return null;
   if (onlyWeak && kind === 'confirm' && times.length === 0) return null;
+  // A meeting word and a day but no ask and no clock ("interview loop is next week") is news, not coordination.
+  if (kind === null && !liveTalk && !clockish && !nouns.some(([n]) => n === 'outcome' || n === 'agenda')) return null;
 
   if (kind === null && liveTalk) kind = 'propose';
   if (kind === null && nouns.some(([n]) => n === 'outcome')) kind = 'followup';

@@ -113,9 +113,9 @@ function formatterFor(tz: string): Intl.DateTimeFormat | null {
 export function findTimeMentions(text: string, at: Millis, tzOffsetMinutes: number): TimeMention[] {
   if (!hasTimeLikeToken(text)) return [];
   let results: chrono.ParsedResult[];
+  let spelled = text;
+  for (const [re, to] of SPELLINGS) spelled = spelled.replace(re, to);
   try {
-    let spelled = text;
-    for (const [re, to] of SPELLINGS) spelled = spelled.replace(re, to);
     results = chrono.casual.parse(spelled, { instant: new Date(at), timezone: tzOffsetMinutes }, { forwardDate: true });
   } catch {
     return [];
@@ -133,6 +133,8 @@ export function findTimeMentions(text: string, at: Millis, tzOffsetMinutes: numb
     if (!Number.isFinite(start)) continue;
     // "grab 30 min" is a duration, not "in 30 minutes".
     if (/^\d+\s*(?:m|min|mins|minutes?|h|hrs?|hours?)$/i.test(r.text.trim())) continue;
+    // "at 20%" is a share, not a time.
+    if (spelled.charAt(r.index + r.text.length) === '%') continue;
     const hour = r.start.get('hour');
     if (r.start.isCertain('hour') && !r.start.isCertain('meridiem') && hour !== null && hour >= 1 && hour <= 7 && !/\d:\d{2}/.test(r.text)) {
       start += 12 * 3_600_000;
