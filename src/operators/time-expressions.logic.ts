@@ -135,6 +135,8 @@ export function findTimeMentions(text: string, at: Millis, tzOffsetMinutes: numb
     if (/^\d+\s*(?:m|min|mins|minutes?|h|hrs?|hours?)$/i.test(r.text.trim())) continue;
     // "at 20%" is a share, not a time.
     if (spelled.charAt(r.index + r.text.length) === '%') continue;
+    // "at 3 levels", "at 5 users": a count, not a time.
+    if (/^\s*(?:levels?|items?|people|times|percent|users|tickets|points|nodes|replicas|retries|deep)\b/i.test(spelled.slice(r.index + r.text.length))) continue;
     const hour = r.start.get('hour');
     if (r.start.isCertain('hour') && !r.start.isCertain('meridiem') && hour !== null && hour >= 1 && hour <= 7 && !/\d:\d{2}/.test(r.text)) {
       start += 12 * 3_600_000;
