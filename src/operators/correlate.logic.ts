@@ -13,7 +13,7 @@
  *
  * Below THRESHOLD no link is made: a wrong link costs more than a missing one. A message in a
  * thread already linked keeps the thread's meeting unless a link or an exact time points
- * clearly elsewhere. Cancelled instances are candidates only for declines, cancels and moves.
+ * clearly elsewhere. A cancelled instance counts a little less, except for the message that cancels it.
  */
 import type { Millis } from '../core/envelope.js';
 import type { CalendarEvent, Signal } from '../core/records.js';
@@ -82,6 +82,9 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
     const k = conferenceKey(l);
     return k !== null && linkKeys.has(k);
   });
+  // A meeting proposed, then cancelled, was still the one proposed; a cancelled instance is a
+  // weaker candidate except for the messages that cancel, decline or move it.
+  if (e.status === 'cancelled') score += signal.kind === 'cancel' ? 0.05 : signal.kind === 'decline' || signal.kind === 'reschedule' ? 0 : -0.05;
   if (linkMatch) {
     score += 0.5;
     evidence.push('link');
@@ -155,8 +158,7 @@ function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>): 
   const byId = new Map<string, CalendarEvent>();
   for (const e of events.between(from, to)) byId.set(e.id, e);
   for (const k of linkKeys) for (const e of events.byConferenceKey(k)) if (e.start >= from && e.start < to) byId.set(e.id, e);
-  const allowCancelled = signal.kind === 'decline' || signal.kind === 'cancel' || signal.kind === 'reschedule';
-  return [...byId.values()].filter((e) => !e.allDay && (allowCancelled || e.status !== 'cancelled'));
+  return [...byId.values()].filter((e) => !e.allDay);
 }
 
 /** The calendar event a signal concerns, or null when no candidate is convincing. */

@@ -68,13 +68,17 @@ test('keeps the thread meeting for a reply unless a link or exact time points el
   assert.is(elsewhere?.eventId, 'standup_20260303T0930');
 });
 
-test('considers cancelled instances only for declines, cancels and moves', () => {
+test('prefers a live instance to a cancelled one, except for the message that cancels', () => {
   const index = new EventIndex();
-  index.add(event('retro_1', '2026-03-05T15:00:00Z', { summary: 'Sprint retro', status: 'cancelled', attendees: [attendee('ana@acme.test')] }));
+  index.add(event('retro_old', '2026-03-05T15:00:00Z', { summary: 'Sprint retro', status: 'cancelled', attendees: [attendee('ana@acme.test')] }));
+  index.add(event('retro_new', '2026-03-05T15:00:00Z', { summary: 'Sprint retro', attendees: [attendee('ana@acme.test')] }));
   const cancel = 'cancelling the retro on Thursday 15:00';
-  assert.is(linkToEvent(signalOf(cancel), { authorEmail: 'ana@acme.test', mentionedEmails: [], text: cancel, events: index })?.eventId, 'retro_1');
-  const propose = 'agenda for the retro Thursday 15:00: wins, misses';
-  assert.is(linkToEvent(signalOf(propose), { authorEmail: 'ana@acme.test', mentionedEmails: [], text: propose, events: index }), null);
+  assert.is(linkToEvent(signalOf(cancel), { authorEmail: 'ana@acme.test', mentionedEmails: [], text: cancel, events: index })?.eventId, 'retro_old');
+  const agenda = 'agenda for the retro Thursday 15:00: wins, misses';
+  assert.is(linkToEvent(signalOf(agenda), { authorEmail: 'ana@acme.test', mentionedEmails: [], text: agenda, events: index })?.eventId, 'retro_new');
+  const only = new EventIndex();
+  only.add(event('retro_old', '2026-03-05T15:00:00Z', { summary: 'Sprint retro', status: 'cancelled', attendees: [attendee('ana@acme.test')] }));
+  assert.is(linkToEvent(signalOf(agenda), { authorEmail: 'ana@acme.test', mentionedEmails: [], text: agenda, events: only })?.eventId, 'retro_old');
 });
 
 test('ignores events outside the window', () => {
