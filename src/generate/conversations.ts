@@ -179,7 +179,7 @@ export function coordinateEvent(ctx: ConvContext, ev: CalEvent): void {
     post(organizer, 'link', say(ctx, 'link', vars(ctx, ev, organizer, linkAt, undefined, cross)), linkAt, parent && rng.chance(0.4) ? parent : null);
   }
   if (ev.conf?.kind === 'zoom' && ev.conf.url && rng.chance(0.3) && ev.start > ctx.earliest) zoomAppPost(ctx, ch, ev);
-  if (rng.chance(0.07) && ev.created > ctx.earliest && ev.created < latestPre) gcalInvite(ctx, ev, rng.pick(others));
+  if (rng.chance(0.08) && ev.created > ctx.earliest && ev.created < latestPre) gcalInvite(ctx, ev, rng.pick(others));
   if (rng.chance(0.22)) {
     const p = rng.chance(0.6) ? organizer : rng.pick(others);
     const at = ev.end + rng.between(5, 180) * MINUTE;
@@ -208,15 +208,19 @@ function gcalInvite(ctx: ConvContext, ev: CalEvent, to: OrgPerson): void {
   const when = `<!date^${sec}^{date_short_pretty} at {time}|${isoUtc(ev.start)}>`;
   const organizer = ws.org.people[ev.organizer] as OrgPerson;
   const link = `https://www.google.com/calendar/event?eid=${Buffer.from(`${ev.id} ${to.email}`).toString('base64url')}`;
+  // The app either delivers the invitation when the event is created or reminds before it starts.
+  const reminder = rng.chance(0.4) && ev.start - 10 * MINUTE > ctx.earliest;
+  const headline = reminder ? `*<${link}|${ev.summary}>* starts in 10 minutes` : `*${organizer.fullName}* invited you to *<${link}|${ev.summary}>*`;
   const obj: Record<string, unknown> = {
     type: 'message', text: '', user: bot.userId, ts: '', bot_id: bot.botId, app_id: bot.appId,
     bot_profile: { id: bot.botId, deleted: false, name: 'Google Calendar', updated: 1690000000, app_id: bot.appId, icons: { image_36: 'https://avatars.slack-edge.com/gcal_36.png' }, team_id: 'T0NW1ND0RG' },
-    blocks: [{ type: 'section', block_id: rng.chars('abcdefghij', 5), text: { type: 'mrkdwn', text: `*${organizer.fullName}* invited you to *<${link}|${ev.summary}>*\n${when}` } }],
-    attachments: [{ fallback: `${organizer.fullName} invited you to ${ev.summary}`, color: '4285F4', title: ev.summary, title_link: link,
+    blocks: [{ type: 'section', block_id: rng.chars('abcdefghij', 5), text: { type: 'mrkdwn', text: `${headline}\n${when}` } }],
+    attachments: [{ fallback: reminder ? `${ev.summary} starts in 10 minutes` : `${organizer.fullName} invited you to ${ev.summary}`, color: '4285F4', title: ev.summary, title_link: link,
       text: `${when}${ev.conf?.url ? `\n<${ev.conf.url}|Join ${ev.conf.kind === 'meet' ? 'with Google Meet' : 'Zoom meeting'}>` : ''}`, footer: 'Google Calendar' }],
     team: 'T0NW1ND0RG',
   };
-  ws.writer.add(ch, obj, ev.created + rng.between(5, 120) * 1000, tagFor(ctx, ev, 'propose'));
+  if (reminder) ws.writer.add(ch, obj, ev.start - 10 * MINUTE, tagFor(ctx, ev, 'reminder'));
+  else ws.writer.add(ch, obj, ev.created + rng.between(5, 120) * 1000, tagFor(ctx, ev, 'propose'));
 }
 
 /** A Slack huddle (optionally asked for first), with chat in its thread; a Slack-only meeting. */

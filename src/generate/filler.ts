@@ -20,6 +20,7 @@ export interface FillerPlan {
   channels: (readonly [ChannelDef, number])[];
   leaverUntilDay: number;
   circles: Map<number, number[]>;   // whom each person DMs: teammates, manager, reports, a few others
+  tombstones: number;
 }
 
 export function planFiller(org: Org, days: number, rng: Rng): FillerPlan {
@@ -33,6 +34,7 @@ export function planFiller(org: Org, days: number, rng: Rng): FillerPlan {
     circles.set(p.idx, [...new Set(picks)].filter((i) => i !== p.idx && reachable.includes(i)));
   }
   return {
+    tombstones: 0,
     circles,
     channels: org.channels.map((c) => [c, (FLAVOR_WEIGHT[c.flavor] ?? 1) * Math.sqrt(c.members.length)] as const),
     leaverUntilDay: Math.floor(days * 0.3),
@@ -108,12 +110,12 @@ export function writeFiller(ws: Workspace, plan: FillerPlan, rng: Rng, startDate
     const parent = w.add(ch, obj, at);
     if (rng.chance(0.05)) obj.edited = { user: author.slackId, ts: slackTs(at + rng.between(20, 3000) * 1000, 0) };
     if (rng.chance(0.004)) obj.subtype = 'me_message';
-    if (rng.chance(0.22) && others.length > 0) threadReplies(ws, ch, parent, others, rng, at);
+    if (rng.chance(0.22) && others.length > 0) threadReplies(ws, plan, ch, parent, others, rng, at);
   }
   return w.messages - before;
 }
 
-function threadReplies(ws: Workspace, ch: ChannelDef, parent: Pending, others: number[], rng: Rng, at: number): void {
+function threadReplies(ws: Workspace, plan: FillerPlan, ch: ChannelDef, parent: Pending, others: number[], rng: Rng, at: number): void {
   const n = rng.weighted([[1, 35], [2, 25], [3, 15], [4, 10], [6, 8], [9, 7]] as const);
   let t = at;
   for (let k = 0; k < n; k++) {
@@ -126,7 +128,8 @@ function threadReplies(ws: Workspace, ch: ChannelDef, parent: Pending, others: n
       reply.obj.root = { text: parent.obj.text, user: parent.obj.user, ts: parent.ts };
     }
   }
-  if (rng.chance(0.01)) {
+  if (rng.chance(0.01) || (plan.tombstones === 0 && ch.kind !== 'im')) {
+    plan.tombstones++;
     // A parent deleted after people replied survives as a tombstone, as real exports show.
     const p = parent.obj;
     for (const key of ['client_msg_id', 'blocks', 'team', 'user_team', 'source_team', 'files', 'upload', 'edited', 'display_as_bot']) delete p[key];

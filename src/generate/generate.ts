@@ -80,7 +80,7 @@ export function runGeneration(opts: GenerateOptions, logger: Logger = silentLogg
   const { people: peopleCount, days, target } = sizeFor(opts);
   const out = opts.out;
   const log = logger.child({ component: 'generate' });
-  for (const part of ['slack', 'google', 'people.csv', 'truth.json']) rmSync(join(out, part), { recursive: true, force: true });
+  for (const part of ['slack', 'google', 'people.csv', 'truth.json', '.spool']) rmSync(join(out, part), { recursive: true, force: true });
   const slackDir = join(out, 'slack');
   const calDir = join(out, 'google', 'calendar');
   for (const dir of [slackDir, calDir, join(out, 'google', 'drive'), join(out, 'google', 'directory')]) mkdirSync(dir, { recursive: true });
@@ -103,7 +103,7 @@ export function runGeneration(opts: GenerateOptions, logger: Logger = silentLogg
 
   const meetingsTmp = new LineFile(join(out, '.truth-meetings.tmp'));
   const messagesTmp = new LineFile(join(out, '.truth-messages.tmp'));
-  const writer = new SlackWriter(slackDir, rng.fork('ts'), (l) => messagesTmp.write(l));
+  const writer = new SlackWriter(slackDir, join(out, '.spool'), rng.fork('ts'), (l) => messagesTmp.write(l));
   const ws = new Workspace(org, writer, rng.fork('workspace'), (l) => meetingsTmp.write(l), Math.floor(startMs / 1000));
   const drive = new DriveWriter(join(out, 'google', 'drive', 'files.json'));
   const fillerPlan = planFiller(org, days, rng.fork('filler'));

@@ -1,9 +1,10 @@
 /**
- * Buffers Slack messages by conversation folder and America/Los_Angeles day, gives each a
- * ts unique in its channel, keeps thread parents' summaries (reply_count, replies, ...)
- * current, and writes each day file once its day can no longer receive messages.
+ * Collects Slack messages, gives each a ts unique in its channel, keeps thread parents'
+ * summaries (reply_count, replies, ...) current while a generation step runs, then spools
+ * each message as final JSON text to a per-day file on disk. A day's files are written once
+ * that day can no longer receive messages, so memory holds about one step of messages.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChannelDef } from './org.js';
 import type { Rng } from './rng.js';
@@ -13,25 +14,36 @@ export interface TruthTag { meeting: string; kind: string }
 
 export interface Pending {
   channel: string;
-  /** The message while it may still change (thread summary, edits); cleared once sealed. */
+  folder: string;
+  date: string;
+  /** The message while it may still change (thread summary, edits). */
   obj: Record<string, unknown>;
-  /** The message as it will appear in its day file, once sealed. */
-  json: string | null;
+  sealed: boolean;
   time: number;
   ts: string;
   truth: TruthTag | null;
 }
 
+// JSON.stringify escapes control characters inside strings, so a raw TAB or SOH in its output
+// can only be ours: fields are separated by TAB and the layout's newlines are kept as SOH.
+const SEP = '\t';
+const NL = '\u0001';
+
 export class SlackWriter {
-  private readonly days = new Map<string, Map<string, Pending[]>>();
   private readonly used = new Set<string>();
   private readonly folders = new Set<string>();
-  private flushedThrough = '';
+  private readonly spoolDir: string;
+  private readonly spooled = new Set<string>();
   private open: Pending[] = [];
+  private flushedThrough = '';
   messages = 0;
   meetingMessages = 0;
 
-  constructor(private readonly root: string, private readonly rng: Rng, private readonly truthLine: (line: string) => void) {}
+  constructor(private readonly root: string, spoolDir: string, private readonly rng: Rng, private readonly truthLine: (line: string) => void) {
+    this.spoolDir = spoolDir;
+    rmSync(spoolDir, { recursive: true, force: true });
+    mkdirSync(spoolDir, { recursive: true });
+  }
 
   /** Adds a message posted at `time`; `obj` holds every field but `ts`, which is assigned here. */
   add(ch: ChannelDef, obj: Record<string, unknown>, time: number, truth: TruthTag | null = null): Pending {
@@ -42,13 +54,11 @@ export class SlackWriter {
     while (this.used.has(`${ch.id}|${ts}`)) ts = slackTs(time, ++micros);
     this.used.add(`${ch.id}|${ts}`);
     obj.ts = ts;
-    const pending: Pending = { channel: ch.id, obj, json: null, time, ts, truth };
+    // Folder names are remembered from the channel, never from spool text: a substring of a
+    // spool file would keep that whole file alive.
+    if (!this.folders.has(ch.folder)) { mkdirSync(join(this.root, ch.folder), { recursive: true }); this.folders.add(ch.folder); }
+    const pending: Pending = { channel: ch.id, folder: ch.folder, date, obj, sealed: false, time, ts, truth };
     this.open.push(pending);
-    let byDate = this.days.get(ch.folder);
-    if (!byDate) { byDate = new Map(); this.days.set(ch.folder, byDate); }
-    let list = byDate.get(date);
-    if (!list) { list = []; byDate.set(date, list); }
-    list.push(pending);
     this.messages++;
     if (truth) this.meetingMessages++;
     return pending;
@@ -56,7 +66,7 @@ export class SlackWriter {
 
   /** Adds a thread reply under `parent` and updates the parent's thread summary. */
   reply(ch: ChannelDef, parent: Pending, obj: Record<string, unknown>, time: number, truth: TruthTag | null = null): Pending {
-    if (parent.json !== null) throw new Error(`internal: reply to ${parent.channel} ${parent.ts} after its step was sealed`);
+    if (parent.sealed) throw new Error(`internal: reply to ${parent.channel} ${parent.ts} after its step was sealed`);
     const at = Math.max(time, parent.time + 1000);
     const p = parent.obj;
     const child = this.add(ch, obj, at, truth);
@@ -79,13 +89,21 @@ export class SlackWriter {
   }
 
   /**
-   * Freezes every message added so far into its final JSON text. Threads are built within one
-   * generation step, so after a step nothing changes; text is far more compact than objects.
+   * Freezes every message added so far into its final JSON text in the spool. Threads are
+   * built within one generation step, so after a step nothing about them changes.
    */
   seal(): void {
+    const byDate = new Map<string, string[]>();
     for (const m of this.open) {
-      m.json = `    ${JSON.stringify(m.obj, null, 4).replace(/\n/g, '\n    ')}`;
-      m.obj = {};
+      const line = [m.folder, m.channel, m.ts, m.truth ? `${m.truth.meeting} ${m.truth.kind}` : '', JSON.stringify(m.obj, null, 4).replace(/\n/g, NL)].join(SEP);
+      let lines = byDate.get(m.date);
+      if (!lines) { lines = []; byDate.set(m.date, lines); }
+      lines.push(line);
+      m.sealed = true;
+    }
+    for (const [date, lines] of byDate) {
+      appendFileSync(join(this.spoolDir, date), `${lines.join('\n')}\n`);
+      this.spooled.add(date);
     }
     this.open = [];
   }
@@ -93,26 +111,36 @@ export class SlackWriter {
   /** Writes every day file dated on or before `date` (YYYY-MM-DD). */
   flushThrough(date: string): void {
     this.seal();
-    for (const folder of [...this.days.keys()].sort()) {
-      const byDate = this.days.get(folder) as Map<string, Pending[]>;
-      for (const day of [...byDate.keys()].sort()) {
-        if (day > date) continue;
-        const list = (byDate.get(day) as Pending[]).sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
-        if (!this.folders.has(folder)) { mkdirSync(join(this.root, folder), { recursive: true }); this.folders.add(folder); }
-        writeFileSync(join(this.root, folder, `${day}.json`), `[\n${list.map((m) => m.json).join(',\n')}\n]\n`);
+    for (const day of [...this.spooled].sort()) {
+      if (day > date) continue;
+      const path = join(this.spoolDir, day);
+      const byFolder = new Map<string, { channel: string; ts: string; truth: string; json: string }[]>();
+      for (const line of readFileSync(path, 'utf8').split('\n')) {
+        if (!line) continue;
+        const [folder, channel, ts, truth, json] = line.split(SEP) as [string, string, string, string, string];
+        let list = byFolder.get(folder);
+        if (!list) { list = []; byFolder.set(folder, list); }
+        list.push({ channel, ts, truth, json });
+      }
+      for (const folder of [...byFolder.keys()].sort()) {
+        const list = (byFolder.get(folder) ?? []).sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+        writeFileSync(join(this.root, folder, `${day}.json`), `[\n${list.map((m) => `    ${m.json.split(NL).join('\n    ')}`).join(',\n')}\n]\n`);
         for (const m of list) {
           this.used.delete(`${m.channel}|${m.ts}`);
-          if (m.truth) this.truthLine(JSON.stringify({ channel: m.channel, ts: m.ts, meeting: m.truth.meeting, kind: m.truth.kind }));
+          if (m.truth) {
+            const [meeting, kind] = m.truth.split(' ');
+            this.truthLine(JSON.stringify({ channel: m.channel, ts: m.ts, meeting, kind }));
+          }
         }
-        byDate.delete(day);
       }
-      if (byDate.size === 0) this.days.delete(folder);
+      rmSync(path);
+      this.spooled.delete(day);
     }
     if (date > this.flushedThrough) this.flushedThrough = date;
   }
 
   flushAll(): void {
-    this.seal();
     this.flushThrough('9999-12-31');
+    if (readdirSync(this.spoolDir).length === 0) rmSync(this.spoolDir, { recursive: true, force: true });
   }
 }

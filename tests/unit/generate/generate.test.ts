@@ -127,6 +127,10 @@ test('threads carry reply summaries and the export has huddles, bots, files, edi
   assert.ok(all.some((m) => m.upload === true && Array.isArray(m.files)), 'file shares');
   assert.ok(all.some((m) => m.edited !== undefined), 'edits');
   assert.ok(all.some((m) => m.subtype === 'channel_join'), 'joins');
+  const tombstone = all.find((m) => m.subtype === 'tombstone');
+  assert.ok(tombstone, 'a deleted thread parent');
+  assert.is(tombstone?.user, 'USLACKBOT');
+  assert.ok((tombstone?.reply_count as number) > 0);
 });
 
 test('every truth message exists in the export and every meeting it names is defined', () => {
@@ -149,6 +153,22 @@ test('every truth message exists in the export and every meeting it names is def
   assert.is(truthA.messages.length, a.summary.meetingMessages);
   const share = truthA.messages.length / a.summary.messages;
   assert.ok(share > 0.03 && share < 0.15, `meeting-related share ${share}`);
+});
+
+test('hard distractors (deploy times, thumbs-up under announcements) are never listed in truth', () => {
+  const listed = new Set(truthA.messages.map((m) => `${m.channel}:${m.ts}`));
+  const deploysId = slackA.channelIds.get('deploys') as string;
+  const deploys = [...(slackA.days.get('deploys')?.values() ?? [])].flat();
+  assert.ok(deploys.some((m) => /\b(at|by|until) \d|\d(am|pm)\b/i.test(String(m.text))), 'deploy messages mention times');
+  for (const m of deploys) assert.not.ok(listed.has(`${deploysId}:${m.ts}`), `#deploys ${m.ts} not listed`);
+  const all = [...slackA.days.entries()].flatMap(([folder, d]) => [...d.values()].flat().map((m) => ({ folder, m })));
+  const thumbs = all.filter(({ folder, m }) => m.text === '👍' && !listed.has(`${slackA.channelIds.get(folder)}:${m.ts}`));
+  assert.ok(thumbs.length > 0, 'unlisted thumbs-up replies exist');
+  const listedThumbs = truthA.messages.filter((t) => t.kind === 'confirm');
+  assert.ok(listedThumbs.length > 0, 'and listed confirmations too');
+  for (const { folder, m } of all) {
+    if (m.subtype === 'bot_message') assert.not.ok(listed.has(`${slackA.channelIds.get(folder)}:${m.ts}`), 'bot_message integrations are not meetings');
+  }
 });
 
 test('calendar-backed truth meetings name event ids present in the calendar files', () => {
