@@ -18,7 +18,7 @@
 import type { Millis } from '../core/envelope.js';
 import type { CalendarEvent, Signal } from '../core/records.js';
 import { conferenceKey } from './conference-links.logic.js';
-import type { EventIndex } from './event-index.logic.js';
+import { conferenceKeysOf, textWords, titleWordsOf, type EventIndex } from './event-index.logic.js';
 
 export interface CorrelationContext {
   readonly authorEmail?: string;
@@ -45,24 +45,16 @@ export const THRESHOLD = 0.5;
 /** Channels up to this many members (DMs, group DMs, small teams) identify a meeting's people. */
 const SMALL_CHANNEL = 8;
 
-const TITLE_STOPWORDS = new Set([
-  'the', 'and', 'for', 'with', 'meeting', 'weekly', 'daily', 'call', 'sync', 'team', 'chat', 'our', 'you', 'your', 'from',
-  'about', 'event', 'session', 'quick', 'catch', 'biweekly', 'monthly', 'invite', 'invitation', 'updated', 'canceled', 'cancelled',
-]);
-
-function words(text: string): Set<string> {
-  const out = new Set<string>();
-  for (const w of text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').match(/1:1|[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? []) {
-    const t = w.replace(/'s$/, '');
-    if (t === '1:1' || t.length >= 3) out.add(t.replace(/^stand-?ups?$/, 'standup').replace(/^retros?(?:pective)?s?$/, 'retro'));
-  }
-  return out;
-}
+// Derived per event once, not per message: correlation runs for every signal.
+const PEOPLE = new WeakMap<CalendarEvent, Set<string>>();
 
 function attendeeEmails(e: CalendarEvent): Set<string> {
+  const cached = PEOPLE.get(e);
+  if (cached) return cached;
   const s = new Set<string>();
   for (const a of e.attendees) if (a.email && a.responseStatus !== 'declined') s.add(a.email.toLowerCase());
   if (e.organizer?.email) s.add(e.organizer.email.toLowerCase());
+  PEOPLE.set(e, s);
   return s;
 }
 
@@ -78,10 +70,7 @@ interface Scored {
 function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, linkKeys: Set<string>, messageWords: Set<string>): Scored {
   const evidence: string[] = [];
   let score = 0;
-  const linkMatch = e.conferenceLinks.some((l) => {
-    const k = conferenceKey(l);
-    return k !== null && linkKeys.has(k);
-  });
+  const linkMatch = linkKeys.size > 0 && conferenceKeysOf(e).some((k) => linkKeys.has(k));
   // A meeting proposed, then cancelled, was still the one proposed; a cancelled instance is a
   // weaker candidate except for the messages that cancel, decline or move it.
   if (e.status === 'cancelled') score += signal.kind === 'cancel' ? 0.05 : signal.kind === 'decline' || signal.kind === 'reschedule' ? 0 : -0.05;
@@ -107,8 +96,7 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
   }
 
   let titleScore = 0;
-  const titleWords = [...words(e.summary ?? '')].filter((w) => !TITLE_STOPWORDS.has(w));
-  const shared = titleWords.filter((w) => messageWords.has(w));
+  const shared = titleWordsOf(e).filter((w) => messageWords.has(w));
   if (shared.length > 0) {
     titleScore = Math.min(0.3, 0.15 * shared.length);
     score += titleScore;
@@ -152,20 +140,35 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
   return { event: e, score, linkMatch, timeScore, titleScore, evidence };
 }
 
-function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>): CalendarEvent[] {
+/**
+ * Only events some cue points at can score: those starting near a stated time (or at the same
+ * clock time on a nearby day), those sharing a title word, those with the same conference
+ * link. Looking them up instead of scanning the 23-day window keeps a signal to microseconds.
+ */
+function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, messageWords: Set<string>): CalendarEvent[] {
   const from: Millis = signal.time - BEFORE_MS;
   const to: Millis = signal.time + AFTER_MS;
   const byId = new Map<string, CalendarEvent>();
-  for (const e of events.between(from, to)) byId.set(e.id, e);
-  for (const k of linkKeys) for (const e of events.byConferenceKey(k)) if (e.start >= from && e.start < to) byId.set(e.id, e);
-  return [...byId.values()].filter((e) => !e.allDay);
+  const add = (list: CalendarEvent[]): void => {
+    for (const e of list) if (e.start >= from && e.start < to && !e.allDay) byId.set(e.id, e);
+  };
+  for (const t of signal.times) {
+    add(events.between(t.start - 12 * HOUR, t.start + 12 * HOUR));
+    for (let d = -7; d <= 7; d++) {
+      if (d === 0 || (t.certain && Math.abs(d) > 1)) continue;
+      add(events.between(t.start + d * DAY - TIME_TOLERANCE_MS, t.start + d * DAY + TIME_TOLERANCE_MS + 1));
+    }
+  }
+  for (const w of messageWords) add(events.withTitleWord(w));
+  for (const k of linkKeys) add(events.byConferenceKey(k));
+  return [...byId.values()];
 }
 
 /** The calendar event a signal concerns, or null when no candidate is convincing. */
 export function linkToEvent(signal: Signal, ctx: CorrelationContext): EventLink | null {
   const linkKeys = new Set(signal.links.map(conferenceKey).filter((k): k is string => k !== null));
-  const messageWords = words(ctx.text);
-  const scored = candidates(signal, ctx.events, linkKeys)
+  const messageWords = textWords(ctx.text);
+  const scored = candidates(signal, ctx.events, linkKeys, messageWords)
     .map((e) => scoreEvent(signal, e, ctx, linkKeys, messageWords))
     // Without a link, a time or a title, people alone would tie a message to whatever meeting its author has next.
     .filter((s) => s.linkMatch || s.timeScore >= 0.1 || s.titleScore > 0)

@@ -58,9 +58,49 @@ function preferred(current: CalendarEvent, incoming: CalendarEvent): CalendarEve
   return current;
 }
 
+const TITLE_STOPWORDS = new Set([
+  'the', 'and', 'for', 'with', 'meeting', 'weekly', 'daily', 'call', 'sync', 'team', 'chat', 'our', 'you', 'your', 'from',
+  'about', 'event', 'session', 'quick', 'catch', 'biweekly', 'monthly', 'invite', 'invitation', 'updated', 'canceled', 'cancelled',
+]);
+
+/** The words of a text, lower-cased and accent-free, for matching against titles. */
+export function textWords(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const w of text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').match(/1:1|[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? []) {
+    const t = w.replace(/'s$/, '');
+    if (t === '1:1' || t.length >= 3) out.add(t.replace(/^stand-?ups?$/, 'standup').replace(/^retros?(?:pective)?s?$/, 'retro'));
+  }
+  return out;
+}
+
+const TITLE_WORDS = new WeakMap<CalendarEvent, string[]>();
+
+/** The distinctive words of an event's title ("standup", "retro", "1:1", a project name). */
+export function titleWordsOf(e: CalendarEvent): string[] {
+  let w = TITLE_WORDS.get(e);
+  if (w === undefined) {
+    w = [...textWords(e.summary ?? '')].filter((x) => !TITLE_STOPWORDS.has(x));
+    TITLE_WORDS.set(e, w);
+  }
+  return w;
+}
+
+const CONFERENCE_KEYS = new WeakMap<CalendarEvent, string[]>();
+
+/** The conference keys of an event's links (see conferenceKey). */
+export function conferenceKeysOf(e: CalendarEvent): string[] {
+  let k = CONFERENCE_KEYS.get(e);
+  if (k === undefined) {
+    k = e.conferenceLinks.map(conferenceKey).filter((x): x is string => x !== null);
+    CONFERENCE_KEYS.set(e, k);
+  }
+  return k;
+}
+
 export class EventIndex {
   private readonly events = new Map<string, CalendarEvent>();
-  private readonly byKey = new Map<string, string[]>();
+  private readonly byKey = new Map<string, Set<string>>();
+  private readonly byWord = new Map<string, Set<string>>();
   private sorted: CalendarEvent[] = [];
   private dirty = false;
 
@@ -86,14 +126,22 @@ export class EventIndex {
     const apiId = e.format === 'api-json' ? e.id : current?.id ?? e.id;
     next = next.id === apiId ? next : { ...next, id: apiId };
     this.events.set(twin, next);
-    for (const link of next.conferenceLinks) {
-      const key = conferenceKey(link);
-      if (!key) continue;
-      const ids = this.byKey.get(key) ?? [];
-      if (!ids.includes(twin)) ids.push(twin);
+    for (const key of conferenceKeysOf(next)) {
+      const ids = this.byKey.get(key) ?? new Set<string>();
+      ids.add(twin);
       this.byKey.set(key, ids);
     }
+    for (const w of titleWordsOf(next)) {
+      const ids = this.byWord.get(w) ?? new Set<string>();
+      ids.add(twin);
+      this.byWord.set(w, ids);
+    }
     this.dirty = true;
+  }
+
+  /** Events whose title has this word (see titleWordsOf). */
+  withTitleWord(word: string): CalendarEvent[] {
+    return [...(this.byWord.get(word) ?? [])].map((id) => this.events.get(id)!);
   }
 
   /** By its id, in API or iCalendar form. */
@@ -114,7 +162,7 @@ export class EventIndex {
 
   /** Events whose conference link has this key (see conferenceKey), by start time. */
   byConferenceKey(key: string): CalendarEvent[] {
-    return (this.byKey.get(key) ?? []).map((id) => this.events.get(id)!).sort((a, b) => a.start - b.start);
+    return [...(this.byKey.get(key) ?? [])].map((id) => this.events.get(id)!).sort((a, b) => a.start - b.start);
   }
 
   private lowerBound(from: Millis): number {
