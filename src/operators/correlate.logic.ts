@@ -6,9 +6,11 @@
  *
  * - the same conference link (decisive, but a recurring meeting shares its link across
  *   instances, so the other cues still pick the instance);
- * - a stated time within ±15 minutes of the event start (strong), or on the same day (weak);
+ * - a stated time within ±15 minutes of the event start (strong), the same clock time a day
+ *   off or, for a time without a day, on a nearby day (medium), or the same day (weak);
  * - title words in the message ("standup", "retro", "1:1", a project name);
- * - the author and the people mentioned among attendees or the organizer, and channel members;
+ * - the author and the people mentioned among attendees or the organizer; in a DM or small
+ *   group, how many members attend (a big channel says little);
  * - recency: the nearest upcoming instance (for a follow-up, the latest past one).
  *
  * Below THRESHOLD no link is made: a wrong link costs more than a missing one. A message in a

@@ -7,8 +7,15 @@
  * starts, and capped). What grows with the data is one entry per linked message, grouped by
  * meeting, which finish() needs for the metrics.
  *
+ * Context: a reply reads its thread (the latest meeting signal in it, and the meeting the
+ * thread is linked to); an unthreaded message reads the channel's latest top-level meeting
+ * message of the last 30 minutes, so "sg" posted under a proposal in a DM confirms it.
+ * Channel members (from `addChannel`) tell correlation whose meeting a DM is about.
+ *
  * Slack-only meetings (huddles, ad hoc calls) are emitted when first seen and again by
  * finish() with their final participants; meetings are upserted by id, so the last wins.
+ * A huddle started within 15 minutes of an ad hoc request ("huddle?") in the same channel
+ * takes over the request's meeting (same id), so one conversation gives one meeting.
  */
 import { envelope, type Envelope } from '../core/envelope.js';
 import { messageKey, type CalendarEvent, type Channel, type Meeting, type MeetingMetrics, type Message, type MessageLink, type Signal } from '../core/records.js';

@@ -2,6 +2,7 @@
  * The meeting-intelligence operator: every envelope passes through unchanged; after each
  * `message` envelope come the signal, message_link and meeting envelopes derived from it,
  * and when the input completes, the calendar-backed meetings and every meeting's metrics.
+ * `channel` envelopes give the operator channel members (read before their messages).
  *
  * Dependencies: the runtime passes the people and calendar events it has read in earlier
  * stages as `ctx.deps` (an EventIndex, an IdentityIndex and a time-zone lookup). Without
