@@ -40,6 +40,16 @@ test('finds every instance sharing a conference link', () => {
   assert.equal(index.byConferenceKey('meet:zzz-zzzz-zzz'), []);
 });
 
+test('finds events by a distinctive title word, ignoring generic ones', () => {
+  const index = new EventIndex();
+  index.add(event('a', '2026-03-05T09:00:00Z', { summary: 'Mobile standup' }));
+  index.add(event('b', '2026-03-06T09:00:00Z', { summary: 'Weekly sync: Hermes' }));
+  index.add(event('a', '2026-03-05T09:00:00Z', { summary: 'Mobile standup', calendarId: 'bo@acme.test' }));
+  assert.equal(index.withTitleWord('standup').map((e) => e.id), ['a']);
+  assert.equal(index.withTitleWord('hermes').map((e) => e.id), ['b']);
+  assert.equal(index.withTitleWord('weekly'), []);
+});
+
 test('trims long descriptions to keep memory modest', () => {
   const index = new EventIndex();
   index.add(event('e1', '2026-03-05T15:00:00Z', { description: 'x'.repeat(10_000) }));
