@@ -31,8 +31,13 @@ const ADHOC_DURATION_MS = 30 * 60_000;
 const ADHOC_MERGE_MS = 15 * 60_000;
 /** A channel with more live threads than this forgets the oldest; replies to them are read without context. */
 const MAX_THREADS_PER_CHANNEL = 20_000;
-/** Outside threads, a short reply this soon after a meeting message in the channel answers it. */
+/**
+ * Outside threads, a short reply this soon after a meeting message answers it: in a DM or a
+ * small group people answer hours later; in a busy channel the conversation moves on fast.
+ */
 const CHANNEL_CONTEXT_MS = 30 * 60_000;
+const SMALL_CHANNEL_CONTEXT_MS = 3 * 3_600_000;
+const SMALL_CHANNEL_MEMBERS = 8;
 const ASIDE = /^\s*(?:unrelated|btw|by the way|also\s*[,:-]|different topic|separately|side note|off[- ]topic)\b/i;
 
 export interface MeetingIntelligenceDeps {
@@ -95,7 +100,9 @@ export class MeetingIntelligence {
       this.recent = null;
     }
     const isReply = m.threadTs !== null && m.threadTs !== m.ts;
-    const recent = !isReply && this.recent !== null && m.time - this.recent.at <= CHANNEL_CONTEXT_MS ? this.recent : undefined;
+    const size = this.members.get(m.channelId)?.length ?? Number.POSITIVE_INFINITY;
+    const window = size <= SMALL_CHANNEL_MEMBERS ? SMALL_CHANNEL_CONTEXT_MS : CHANNEL_CONTEXT_MS;
+    const recent = !isReply && this.recent !== null && m.time - this.recent.at <= window ? this.recent : undefined;
     const thread = isReply ? this.threads.get(m.threadTs!) : recent;
     const signal = detectSignal({
       message: m,

@@ -171,6 +171,16 @@ test('reads an unthreaded short reply right after a proposal as its confirmation
   assert.equal(late, []);
 });
 
+test('waits longer for an answer in a DM than in a busy channel', () => {
+  const core = fresh();
+  core.addChannel({ id: 'D2', name: 'D2', kind: 'im', created: null, creator: null, members: ['U1', 'U2'], topic: null, purpose: null, isArchived: false });
+  core.processMessage(message('can we meet for the design sync Thursday at 4pm?', { channelId: 'D2', ts: tsAt('2026-03-02T09:00:00Z'), userId: 'U1' }));
+  const later = core.processMessage(message('sounds good', { channelId: 'D2', ts: tsAt('2026-03-02T11:00:00Z'), userId: 'U2' }));
+  assert.equal([linkOf(later)!.meetingId, linkOf(later)!.kind], ['design_20260305T1500Z', 'confirm']);
+  const muchLater = core.processMessage(message('ok', { channelId: 'D2', ts: tsAt('2026-03-02T13:00:00Z'), userId: 'U2' }));
+  assert.equal(muchLater, []);
+});
+
 test("does not pass a thread's meeting to an aside about another one", () => {
   const core = fresh();
   const parent = tsAt('2026-03-02T09:00:00Z');
