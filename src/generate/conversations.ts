@@ -43,15 +43,16 @@ function slackPeople(ctx: ConvContext, ev: CalEvent): OrgPerson[] {
   return out;
 }
 
-function venueFor(ctx: ConvContext, people: OrgPerson[], organizer: OrgPerson): ChannelDef {
+function venueFor(ctx: ConvContext, people: OrgPerson[], organizer: OrgPerson): ChannelDef | null {
   const { ws, rng } = ctx;
   if (people.length === 2) return ws.dmBetween(people[0] as OrgPerson, people[1] as OrgPerson);
   if (people.length <= 4 && rng.chance(0.15)) return ws.mpim(people.map((p) => p.idx));
   const idxs = people.map((p) => p.idx);
   const shared = ws.org.channels.filter((c) => (c.flavor === 'team' || c.flavor === 'project' || c.flavor === 'dept' || c.flavor === 'leads') && idxs.every((i) => c.members.includes(i)));
   if (shared.length > 0) return rng.pick(shared);
-  if (people.length <= 8) return ws.mpim(idxs);
-  return ws.org.channels.find((c) => c.flavor === 'team' && c.team === organizer.team) ?? ws.org.channels[0] as ChannelDef;
+  // With no channel in common, a group either opens a group DM or leaves it to the invite.
+  if (people.length <= 8 && rng.chance(0.4)) return ws.mpim(idxs);
+  return null;
 }
 
 function say(ctx: ConvContext, kind: CoordKind, vars: Record<string, string>): string {
@@ -79,6 +80,7 @@ export function coordinateEvent(ctx: ConvContext, ev: CalEvent): void {
   const organizer = ws.org.people[ev.organizer] as OrgPerson;
   if (people.length < 2 || !people.includes(organizer)) return;
   const ch = venueFor(ctx, people, organizer);
+  if (!ch) return;
   const cross = new Set(people.map((p) => p.tz)).size > 1;
   const others = people.filter((p) => p !== organizer);
   const post = (speaker: OrgPerson, kind: CoordKind | 'huddle', text: string, at: number, parent: Pending | null): Pending => {

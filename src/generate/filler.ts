@@ -58,6 +58,7 @@ export function writeFiller(ws: Workspace, plan: FillerPlan, rng: Rng, startDate
   };
   let guard = 0;
   while (w.messages - before < count && guard++ < count * 3) {
+    w.sealIfLarge();
     let ch: ChannelDef;
     let author: OrgPerson;
     if (rng.chance(0.28)) {

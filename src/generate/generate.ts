@@ -139,7 +139,7 @@ export function runGeneration(opts: GenerateOptions, logger: Logger = silentLogg
       for (const ev of meetings) {
         const kind = ev.series ? ev.series.kind : 'oneoff';
         const p = ev.series && (ev.moved || ev.status === 'cancelled') ? 0.7 : COORDINATE_P[kind];
-        if (stepRng.chance(p)) coordinateEvent(ctx, ev);
+        if (stepRng.chance(p)) { coordinateEvent(ctx, ev); writer.sealIfLarge(); }
         for (const a of ev.attendees) {
           const file = a.idx === null ? undefined : files.get(a.idx);
           if (file) { file.writeEvent(ev); calendarRecords++; }
@@ -172,6 +172,7 @@ export function runGeneration(opts: GenerateOptions, logger: Logger = silentLogg
           const ch = teamCh && stepRng.chance(0.25) ? teamCh : ws.dmBetween(starter, callee);
           adhocCall(ctx, ch, starter, callee, at);
         }
+        writer.sealIfLarge();
       }
     }
 
@@ -234,7 +235,7 @@ export async function generateBundle(opts: GenerateOptions, logger: Logger = sil
   const log = logger.child({ component: 'generate' });
   const worker = new Worker(new URL('./generate.worker.js', import.meta.url), {
     workerData: { ...opts },
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 },
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
   });
   return new Promise<GenerateSummary>((resolve, reject) => {
     let settled = false;

@@ -108,6 +108,11 @@ export class SlackWriter {
     this.open = [];
   }
 
+  /** Seals once enough messages are open; call only where no thread is still being built. */
+  sealIfLarge(limit = 2000): void {
+    if (this.open.length >= limit) this.seal();
+  }
+
   /** Writes every day file dated on or before `date` (YYYY-MM-DD). */
   flushThrough(date: string): void {
     this.seal();
