@@ -207,7 +207,8 @@ function gcalInvite(ctx: ConvContext, ev: CalEvent, to: OrgPerson): void {
   const bot = ws.org.bots.gcal;
   const ch = ws.dm(bot.userId, to.slackId as string, [to.idx]);
   const sec = Math.floor(ev.start / 1000);
-  const when = `<!date^${sec}^{date_short_pretty} at {time}|${isoUtc(ev.start)}>`;
+  const fallback = new Intl.DateTimeFormat('en-US', { timeZone: to.tz, weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(new Date(ev.start));
+  const when = `<!date^${sec}^{date_short_pretty} at {time}|${fallback.replace(/, (\d+:\d+)/, ' at $1')}>`;
   const organizer = ws.org.people[ev.organizer] as OrgPerson;
   const link = `https://www.google.com/calendar/event?eid=${Buffer.from(`${ev.id} ${to.email}`).toString('base64url')}`;
   // The app either delivers the invitation when the event is created or reminds before it starts.

@@ -87,7 +87,7 @@ export function writeDirectory(dir: string, org: Org): void {
     const users = people.slice(k, k + 100).map((p) => {
       const manager = p.manager === null ? null : org.people[p.manager];
       return {
-        kind: 'admin#directory#user', id: String(100000000000000000000 + p.idx * 7919), etag: `"d${p.idx}"`, primaryEmail: p.email,
+        kind: 'admin#directory#user', id: `1${String(p.idx * 7919 + 10007).padStart(20, '0')}`, etag: `"d${p.idx}"`, primaryEmail: p.email,
         name: { givenName: p.given, familyName: p.family, fullName: p.fullName }, isAdmin: p.idx === 0, isDelegatedAdmin: false,
         creationTime: '2024-01-15T17:00:00.000Z', agreedToTerms: true, suspended: false, archived: false, changePasswordAtNextLogin: false,
         ipWhitelisted: false, emails: [{ address: p.email, primary: true }],

@@ -50,6 +50,11 @@ test('the bundle holds every part bundle.md lists', () => {
   assert.ok(calendars.some((f) => f.endsWith('.json')), 'some JSON calendars');
   assert.ok(calendars.some((f) => f.endsWith('.ics')), 'some iCalendar calendars');
   assert.is(readFileSync(join(a.dir, 'people.csv'), 'utf8').split('\n')[0], 'email,name,slack_user_id,department,title,manager_email,timezone');
+  const dir = readJson<{ users: { id: string; primaryEmail: string; name: { fullName: string } }[] } | { users: { id: string; primaryEmail: string; name: { fullName: string } }[] }[]>(join(a.dir, 'google', 'directory', 'users.json'));
+  const users = (Array.isArray(dir) ? dir : [dir]).flatMap((p) => p.users);
+  assert.is(users.length, a.summary.people);
+  assert.is(new Set(users.map((u) => u.id)).size, users.length, 'directory ids are unique');
+  assert.ok(users.every((u) => u.primaryEmail.endsWith('@northwind.test') && u.name.fullName.length > 0));
 });
 
 test('users.json has people in several zones, bots, a deleted user, nicknames and users without email', () => {
