@@ -66,6 +66,16 @@ test('every linked meeting has metrics, and huddles became Slack-only meetings',
   assert.is(r['huddles'], r['huddle_messages']);
 });
 
+test('replaying the bundle again leaves identical tables, as does a replay into a new file', () => {
+  const tables = (file: string): unknown => (JSON.parse(convene(['validate', '--db', file, '--json']).stdout) as { tables: unknown }).tables;
+  const before = tables(db);
+  assert.is(convene(['replay', bundle, '--db', db, '--quiet']).status, 0);
+  assert.equal(tables(db), before);
+  const fresh = join(dir, 'fresh.duckdb');
+  assert.is(convene(['replay', bundle, '--db', fresh, '--quiet']).status, 0);
+  assert.equal(tables(fresh), before);
+});
+
 test('eval refuses a truth file that does not follow the format, naming the key', () => {
   const bad = join(dir, 'bad-truth.json');
   writeFileSync(bad, JSON.stringify({ version: 1, meetings: [{ id: 'm1' }], messages: [] }));
