@@ -216,8 +216,14 @@ export function runGeneration(opts: GenerateOptions, logger: Logger = silentLogg
   return summary;
 }
 
-/** Old-generation cap of the generating worker; scale 10 retains well under half of it. */
-const WORKER_HEAP_MB = 128;
+/**
+ * Old-generation cap of the generating worker. What stays live grows slowly with the run
+ * (DM and group-DM conversations, the truth meeting index): scale 10 fits in 128 MB (peak
+ * process RSS about 260 MB) but not in 96, so larger scales get a proportionally larger cap.
+ */
+function workerHeapMb(scale: number): number {
+  return 128 + Math.max(0, Math.ceil((scale - 10) * 10));
+}
 
 export type WorkerReport =
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; obj: object; msg?: string }
@@ -235,7 +241,7 @@ export async function generateBundle(opts: GenerateOptions, logger: Logger = sil
   const log = logger.child({ component: 'generate' });
   const worker = new Worker(new URL('./generate.worker.js', import.meta.url), {
     workerData: { ...opts },
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
+    resourceLimits: { maxOldGenerationSizeMb: workerHeapMb(opts.scale), maxYoungGenerationSizeMb: 8 },
   });
   return new Promise<GenerateSummary>((resolve, reject) => {
     let settled = false;
