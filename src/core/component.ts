@@ -20,6 +20,21 @@ export interface ComponentContext {
   readonly gate?: Gate;
   /** The run this component works for; provenance for what it writes. */
   readonly runId: string;
+  /**
+   * Where a component makes its external API calls: the runtime applies rate limits, waits
+   * (429 Retry-After), retries by error class and circuit breaking here, so that every wait and
+   * attempt is visible in logs and metrics. Absent (tests, replays): call directly.
+   */
+  readonly calls?: ApiCallGate;
+}
+
+export interface ApiCallGate {
+  /**
+   * Runs one API call. `api` names the external service ('slack', 'calendar', 'drive',
+   * 'directory'); `method` the endpoint ('conversations.history'). Resolves with the call's
+   * result, or rejects with the ConveneError the component's error translation produced.
+   */
+  call<T>(api: string, method: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
 /**
