@@ -4,6 +4,8 @@
  */
 import type { Command } from 'commander';
 import { collect, dbOption, formatOption, number } from '../options.js';
+import { meetingsCommand } from './meetings.js';
+import { messagesCommand } from './messages.js';
 
 export type RegisterCommand = (program: Command, exit: { code: number }) => void;
 
@@ -98,5 +100,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   evalCommand,
   queryCommand,
   validateCommand,
+  meetingsCommand,
+  messagesCommand,
   demoCommand,
 ];
