@@ -22,7 +22,19 @@ import type { CalendarEvent, Signal } from '../core/records.js';
 import { conferenceKey } from './conference-links.logic.js';
 import { conferenceKeysOf, textWords, titleWordsOf, type EventIndex } from './event-index.logic.js';
 
+/**
+ * The event-time window of correlation: a message can concern an event from `lookbackMs`
+ * before the event starts (scheduling it) to `followUpMs` after it ends (its notes).
+ */
+export interface CorrelationWindows {
+  readonly lookbackMs: Millis;
+  readonly followUpMs: Millis;
+}
+
+export const DEFAULT_WINDOWS: CorrelationWindows = { lookbackMs: 21 * 24 * 3_600_000, followUpMs: 3 * 24 * 3_600_000 };
+
 export interface CorrelationContext {
+  readonly windows?: CorrelationWindows;
   readonly authorEmail?: string;
   readonly mentionedEmails: string[];
   readonly channelMemberEmails?: string[];
@@ -40,8 +52,6 @@ export interface EventLink {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const BEFORE_MS = 2 * DAY;
-const AFTER_MS = 21 * DAY;
 const TIME_TOLERANCE_MS = 15 * 60_000;
 export const THRESHOLD = 0.5;
 /** Channels up to this many members (DMs, group DMs, small teams) identify a meeting's people. */
@@ -60,7 +70,8 @@ function attendeeEmails(e: CalendarEvent): Set<string> {
   return s;
 }
 
-interface Scored {
+/** One candidate event with its score and the cues that gave it (what `convene explain` prints). */
+export interface ScoredCandidate {
   event: CalendarEvent;
   score: number;
   linkMatch: boolean;
@@ -69,7 +80,7 @@ interface Scored {
   evidence: string[];
 }
 
-function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, linkKeys: Set<string>, messageWords: Set<string>): Scored {
+function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, linkKeys: Set<string>, messageWords: Set<string>): ScoredCandidate {
   const evidence: string[] = [];
   let score = 0;
   const linkMatch = linkKeys.size > 0 && conferenceKeysOf(e).some((k) => linkKeys.has(k));
@@ -84,7 +95,8 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
   let timeScore = 0;
   for (const t of signal.times) {
     const delta = Math.abs(t.start - e.start);
-    if (delta <= TIME_TOLERANCE_MS) timeScore = Math.max(timeScore, t.certain ? 0.45 : 0.3);
+    // The stated minute itself beats a start a quarter-hour off: meetings start on the quarter.
+    if (delta <= TIME_TOLERANCE_MS) timeScore = Math.max(timeScore, (t.certain ? 0.45 : 0.3) - (delta > 60_000 ? 0.1 : 0));
     // The same clock time a day off: "today" and "tomorrow" read across zones and midnights.
     else if (t.certain && delta <= DAY + TIME_TOLERANCE_MS && Math.abs(delta - DAY) <= TIME_TOLERANCE_MS) timeScore = Math.max(timeScore, 0.15);
     else if (t.certain && delta < 12 * HOUR && new Date(t.start).getUTCDate() === new Date(e.start).getUTCDate()) timeScore = Math.max(timeScore, 0.1);
@@ -147,12 +159,13 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
  * clock time on a nearby day), those sharing a title word, those with the same conference
  * link. Looking them up instead of scanning the 23-day window keeps a signal to microseconds.
  */
-function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, messageWords: Set<string>): CalendarEvent[] {
-  const from: Millis = signal.time - BEFORE_MS;
-  const to: Millis = signal.time + AFTER_MS;
+function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, messageWords: Set<string>, windows: CorrelationWindows): CalendarEvent[] {
+  // Events that end at most followUpMs before the message (an event lasts under a day) or start at most lookbackMs after it.
+  const from: Millis = signal.time - windows.followUpMs - DAY;
+  const to: Millis = signal.time + windows.lookbackMs;
   const byId = new Map<string, CalendarEvent>();
   const add = (list: CalendarEvent[]): void => {
-    for (const e of list) if (e.start >= from && e.start < to && !e.allDay) byId.set(e.id, e);
+    for (const e of list) if (e.start >= from && e.start < to && e.end + windows.followUpMs >= signal.time && !e.allDay) byId.set(e.id, e);
   };
   for (const t of signal.times) {
     add(events.between(t.start - 12 * HOUR, t.start + 12 * HOUR));
@@ -166,19 +179,36 @@ function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, m
   return [...byId.values()];
 }
 
-/** The calendar event a signal concerns, or null when no candidate is convincing. */
-export function linkToEvent(signal: Signal, ctx: CorrelationContext): EventLink | null {
+/**
+ * Every candidate event some cue points at, scored, best first. Candidates that only people
+ * point at are kept here (explain shows them) but marked `eligible: false`.
+ */
+export function scoreCandidates(signal: Signal, ctx: CorrelationContext): Array<ScoredCandidate & { eligible: boolean }> {
   const linkKeys = new Set(signal.links.map(conferenceKey).filter((k): k is string => k !== null));
   const messageWords = textWords(ctx.text);
-  const scored = candidates(signal, ctx.events, linkKeys, messageWords)
+  const list = candidates(signal, ctx.events, linkKeys, messageWords, ctx.windows ?? DEFAULT_WINDOWS);
+  if (ctx.threadMeetingId !== undefined && !list.some((e) => e.id === ctx.threadMeetingId)) {
+    const threadEvent = ctx.events.get(ctx.threadMeetingId);
+    if (threadEvent) list.push(threadEvent);
+  }
+  return list
     .map((e) => scoreEvent(signal, e, ctx, linkKeys, messageWords))
     // Without a link, a time or a title, people alone would tie a message to whatever meeting its author has next.
-    .filter((s) => s.linkMatch || s.timeScore >= 0.1 || s.titleScore > 0)
+    .map((s) => ({ ...s, eligible: s.linkMatch || s.timeScore >= 0.1 || s.titleScore > 0 }))
     .sort((a, b) => b.score - a.score || a.event.start - b.event.start || (a.event.id < b.event.id ? -1 : 1));
+}
+
+/** The calendar event a signal concerns, or null when no candidate is convincing. */
+export function linkToEvent(signal: Signal, ctx: CorrelationContext): EventLink | null {
+  const all = scoreCandidates(signal, ctx);
+  const scored = all.filter((s) => s.eligible);
   const best = scored[0];
 
   if (ctx.threadMeetingId !== undefined) {
-    const clearlyElsewhere = best !== undefined && best.event.id !== ctx.threadMeetingId && best.score >= 0.8 && (best.linkMatch || best.timeScore >= 0.3);
+    // A reply names another meeting only with a strong cue of its own and a clear lead over the thread's.
+    const threadScore = all.find((s) => s.event.id === ctx.threadMeetingId)?.score ?? 0;
+    const clearlyElsewhere =
+      best !== undefined && best.event.id !== ctx.threadMeetingId && best.score >= 0.6 && (best.linkMatch || best.timeScore >= 0.3) && best.score - threadScore >= 0.3;
     if (!clearlyElsewhere) return { eventId: ctx.threadMeetingId, confidence: 0.85, method: 'thread', evidence: ['thread:parent'] };
   }
   if (best === undefined || best.score < THRESHOLD) return null;

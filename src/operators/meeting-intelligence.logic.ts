@@ -55,12 +55,13 @@ interface ThreadState {
   signal: Signal | null;
   /** A calendar event id, or a Slack-only meeting id (`slack:...`). */
   meetingId: string | null;
+  /** The thread's meeting signals so far, which a later message that names the meeting relinks. */
+  signals?: Signal[];
 }
 
-interface MeetingMessages {
-  links: MessageLink[];
-  signals: Signal[];
-  firstChannel: string;
+interface LinkedMessage {
+  link: MessageLink;
+  signal: Signal;
 }
 
 export class MeetingIntelligence {
@@ -68,7 +69,8 @@ export class MeetingIntelligence {
   private readonly threads = new Map<string, ThreadState>();
   /** The channel's latest top-level meeting message, context for unthreaded replies. */
   private recent: (ThreadState & { at: number }) | null = null;
-  private readonly byMeeting = new Map<string, MeetingMessages>();
+  /** Every linked message by `channel:ts`; a later message in its thread may move it to another meeting. */
+  private readonly linked = new Map<string, LinkedMessage>();
   private readonly slackMeetings = new Map<string, Meeting>();
   /** The latest ad hoc meeting, which a huddle started soon after in its channel takes over. */
   private lastAdhoc: Meeting | null = null;
@@ -120,6 +122,8 @@ export class MeetingIntelligence {
     const key = messageKey(m.channelId, m.ts);
     const out: IntelligenceOutput[] = [envelope('signal', key, m.time, ORIGIN, signal)];
     if (isReply && thread) thread.signal = signal;
+    if (own) own.signals = [signal];
+    else if (isReply && thread) (thread.signals ??= []).push(signal);
     // Channel context comes from what people start, not from the replies it explains.
     const fromContext = signal.evidence.some((e) => e.startsWith('channel:'));
     if (!isReply && !fromContext) this.recent = { parentText: m.text, signal, meetingId: null, at: m.time };
@@ -129,20 +133,49 @@ export class MeetingIntelligence {
       if (linked.meeting) out.push(envelope('meeting', linked.meeting.id, linked.meeting.start, ORIGIN, { ...linked.meeting, participants: [...linked.meeting.participants] }));
       const link = linked.link;
       out.push(envelope('message_link', key, m.time, ORIGIN, link));
-      const group = this.byMeeting.get(link.meetingId) ?? { links: [], signals: [], firstChannel: m.channelId };
-      group.links.push(link);
-      group.signals.push(signal);
-      this.byMeeting.set(link.meetingId, group);
+      this.linked.set(key, { link, signal });
       if (own) own.meetingId = link.meetingId;
-      else if (isReply && thread && thread.meetingId === null) thread.meetingId = link.meetingId;
+      else if (isReply && thread && !ASIDE.test(m.text)) out.push(...this.settleThread(thread, link));
       if (!isReply && !fromContext && this.recent !== null) this.recent.meetingId = link.meetingId;
+    }
+    return out;
+  }
+
+  /**
+   * Deferred linking: a reply that names the meeting by its link, time or title settles a
+   * thread that had none, and a reply that moves the meeting ("can we do 1:15 tomorrow
+   * instead?") carries the thread with it: the proposal before it was the same meeting at its
+   * old time, so the messages linked through the thread follow.
+   */
+  private settleThread(thread: ThreadState, link: MessageLink): IntelligenceOutput[] {
+    const strong = link.method === 'link' || link.method === 'time' || link.method === 'title';
+    const previous = thread.meetingId;
+    if (previous === link.meetingId || !strong || !this.deps.events.get(link.meetingId)) return [];
+    if (previous !== null && !(link.kind === 'reschedule' && this.deps.events.get(previous))) return [];
+    thread.meetingId = link.meetingId;
+    const out: IntelligenceOutput[] = [];
+    for (const s of thread.signals ?? []) {
+      const key = messageKey(s.channelId, s.ts);
+      const earlier = this.linked.get(key);
+      if (earlier && (earlier.link.meetingId === link.meetingId || earlier.link.meetingId !== previous)) continue;
+      if (!earlier && previous !== null) continue;
+      const moved: MessageLink = { channelId: s.channelId, ts: s.ts, meetingId: link.meetingId, kind: s.kind, confidence: 0.8, method: 'thread', evidence: ['thread:later', ...(earlier ? [`moved-from:${previous}`] : [])] };
+      this.linked.set(key, { link: moved, signal: s });
+      out.push(envelope('message_link', key, s.time, ORIGIN, moved));
     }
     return out;
   }
 
   finish(): FinishOutput[] {
     const out: FinishOutput[] = [];
-    const ids = [...this.byMeeting.keys()].sort();
+    const byMeeting = new Map<string, { links: MessageLink[]; signals: Signal[]; firstChannel: string }>();
+    for (const { link, signal } of this.linked.values()) {
+      const group = byMeeting.get(link.meetingId) ?? { links: [], signals: [], firstChannel: link.channelId };
+      group.links.push(link);
+      group.signals.push(signal);
+      byMeeting.set(link.meetingId, group);
+    }
+    const ids = [...byMeeting.keys()].sort();
     const meetings: Meeting[] = [];
     for (const id of ids) {
       const slack = this.slackMeetings.get(id);
@@ -151,11 +184,11 @@ export class MeetingIntelligence {
         continue;
       }
       const event = this.deps.events.get(id);
-      if (event) meetings.push(this.calendarMeeting(event, this.byMeeting.get(id)!.firstChannel));
+      if (event) meetings.push(this.calendarMeeting(event, byMeeting.get(id)!.firstChannel));
     }
     for (const meeting of meetings) out.push(envelope('meeting', meeting.id, meeting.start, ORIGIN, meeting));
     for (const meeting of meetings) {
-      const group = this.byMeeting.get(meeting.id)!;
+      const group = byMeeting.get(meeting.id)!;
       out.push(envelope('meeting_metrics', meeting.id, meeting.start, ORIGIN, computeMeetingMetrics(meeting, group.links, group.signals)));
     }
     return out;
