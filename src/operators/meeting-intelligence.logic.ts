@@ -38,7 +38,7 @@ const MAX_THREADS_PER_CHANNEL = 20_000;
 const CHANNEL_CONTEXT_MS = 30 * 60_000;
 const SMALL_CHANNEL_CONTEXT_MS = 3 * 3_600_000;
 const SMALL_CHANNEL_MEMBERS = 8;
-const ASIDE = /^\s*(?:unrelated|btw|by the way|also\s*[,:-]|different topic|separately|side note|off[- ]topic)\b/i;
+const ASIDE = /^\s*(?:unrelated|btw|by the way|also\b|different topic|separately|side note|off[- ]topic)\b/i;
 
 export interface MeetingIntelligenceDeps {
   readonly events: EventIndex;
@@ -151,7 +151,7 @@ export class MeetingIntelligence {
     const strong = link.method === 'link' || link.method === 'time' || link.method === 'title';
     const previous = thread.meetingId;
     if (previous === link.meetingId || !strong || !this.deps.events.get(link.meetingId)) return [];
-    if (previous !== null && !(link.kind === 'reschedule' && this.deps.events.get(previous))) return [];
+    if (previous !== null && !((link.kind === 'reschedule' || link.kind === 'propose') && this.deps.events.get(previous))) return [];
     thread.meetingId = link.meetingId;
     const out: IntelligenceOutput[] = [];
     for (const s of thread.signals ?? []) {
@@ -221,7 +221,12 @@ export class MeetingIntelligence {
     const authorEmail = m.userId ? identities.emailForSlackId(m.userId) : undefined;
     const mentionedEmails = m.mentions.map((u) => identities.emailForSlackId(u)).filter((e): e is string => e !== undefined);
     const threadEvent = thread?.meetingId && this.deps.events.get(thread.meetingId) ? thread.meetingId : undefined;
-    const found = linkToEvent(signal, {
+    // A counter-proposal in a thread ("clash at 2:15, 1:15 tomorrow ok?") names the old time
+    // and the new one: the old one is the thread's meeting, the new one says where it went.
+    const threadStart = threadEvent ? this.deps.events.get(threadEvent)!.start : undefined;
+    const counter = isReply && threadStart !== undefined && (signal.kind === 'reschedule' || signal.kind === 'propose') && signal.times.length >= 2;
+    const newTimes = counter ? signal.times.filter((t) => Math.abs(t.start - threadStart) > 15 * 60_000) : signal.times;
+    const found = linkToEvent(newTimes.length === signal.times.length || newTimes.length === 0 ? signal : { ...signal, times: newTimes }, {
       ...(authorEmail ? { authorEmail } : {}),
       mentionedEmails,
       channelMemberEmails: this.channelMemberEmails(m.channelId),
