@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { collect, dbOption, formatOption, number } from '../options.js';
 import { meetingsCommand } from './meetings.js';
 import { messagesCommand } from './messages.js';
+import { exportCommand } from './export.js';
 
 export type RegisterCommand = (program: Command, exit: { code: number }) => void;
 
@@ -37,6 +38,7 @@ const replayCommand: RegisterCommand = (program, exit) => {
     .addOption(dbOption())
     .option('--batch-size <n>', 'records per database transaction', number('--batch-size', true), 2048)
     .option('--quiet', 'print only the final summary line')
+    .option('--full-refresh', 'read everything again, even after an interrupted replay of the same inputs')
     .action(async (bundle, opts) => {
       const { runReplay } = await import('./replay.js');
       exit.code = await runReplay(bundle, opts);
@@ -102,5 +104,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   validateCommand,
   meetingsCommand,
   messagesCommand,
+  exportCommand,
   demoCommand,
 ];

@@ -72,6 +72,21 @@ export class Database {
     }
   }
 
+  /**
+   * Rows in chunks of about 2048 as they are produced, so a million-row export never holds
+   * the whole result in memory. Values as in `all`.
+   */
+  async *stream(sql: string, params: readonly SqlParam[] = []): AsyncGenerator<{ columns: string[]; rows: Row[] }> {
+    let result;
+    try {
+      result = await this.connection.stream(sql, params.length ? (params as DuckDBValue[]) : undefined);
+    } catch (err) {
+      throw new DatabaseError('DB_QUERY_FAILED', firstLine(err instanceof Error ? err.message : String(err)), err);
+    }
+    const columns = result.columnNames();
+    for await (const rows of result.yieldRowObjectJs()) yield { columns, rows: rows as Row[] };
+  }
+
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     await this.run('BEGIN TRANSACTION');
     try {

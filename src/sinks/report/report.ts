@@ -37,7 +37,38 @@ function barChart(title: string, bars: readonly Bar[], series: readonly string[]
   return `<figure><figcaption>${escapeHtml(title)}</figcaption>${legend}<svg role="img" aria-label="${escapeHtml(title)}" width="${width}" height="${bars.length * rowH}" font-size="11">${rows.join('')}</svg></figure>`;
 }
 
-export function renderReport(s: Summary, generatedAt: Date): string {
+/** Extra tables for the report: rows already selected, rendered as searchable tables. */
+export interface ReportTable {
+  id: string;
+  title: string;
+  columns: readonly string[];
+  rows: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** Shown under the title, e.g. how many rows were left out. */
+  note?: string;
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 16).replace('T', ' ');
+  if (typeof value === 'object') return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  return String(value);
+}
+
+function searchableTable(t: ReportTable): string {
+  const head = t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const body = t.rows
+    .map((r) => `<tr>${t.columns.map((c) => `<td${typeof r[c] === 'number' || typeof r[c] === 'bigint' ? ' class="n"' : ''}>${escapeHtml(cellText(r[c]))}</td>`).join('')}</tr>`)
+    .join('\n');
+  const id = escapeHtml(t.id);
+  return `<h2>${escapeHtml(t.title)}</h2>${t.note ? `<p class="sub">${escapeHtml(t.note)}</p>` : ''}
+<input class="search" type="search" data-table="${id}" placeholder="Search" aria-label="Search ${escapeHtml(t.title)}">
+<table id="${id}" class="searchable"><thead><tr>${head}</tr></thead>
+<tbody>
+${body}
+</tbody></table>`;
+}
+
+export function renderReport(s: Summary, generatedAt: Date, tables: readonly ReportTable[] = []): string {
   const figures: Array<[string, string]> = [
     ['messages read', String(s.records['messages'] ?? 0)],
     ['calendar events', String(s.records['calendar_events'] ?? 0)],
@@ -71,15 +102,19 @@ ${barChart('Coordination cost by team (minutes)', s.costByTeam.map((t) => ({ lab
 ${barChart('Busiest coordination channels (linked messages)', s.busiestChannels.map((c) => ({ label: c.name, values: [c.messages] })), ['messages'])}
 ${barChart('Huddles and ad hoc calls vs scheduled meetings', [{ label: 'scheduled', values: [s.meetings.calendar] }, { label: 'huddles', values: [s.meetings.huddles] }, { label: 'ad hoc calls', values: [s.meetings.adhoc] }], ['meetings'])}
 <h2>Meetings that took the most coordination</h2>
-<input id="q" type="search" placeholder="Search meetings" aria-label="Search meetings">
-<table id="meetings"><thead><tr><th>start (UTC)</th><th>meeting</th><th>kind</th><th>messages</th><th>cost (min)</th></tr></thead>
+<input class="search" type="search" data-table="top-meetings" placeholder="Search meetings" aria-label="Search meetings">
+<table id="top-meetings"><thead><tr><th>start (UTC)</th><th>meeting</th><th>kind</th><th>messages</th><th>cost (min)</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
+${tables.map(searchableTable).join('\n')}
 <script>
-document.getElementById('q').addEventListener('input', function (e) {
-  var q = e.target.value.toLowerCase();
-  document.querySelectorAll('#meetings tbody tr').forEach(function (tr) { tr.hidden = q !== '' && tr.textContent.toLowerCase().indexOf(q) < 0; });
+document.querySelectorAll('input.search').forEach(function (input) {
+  input.addEventListener('input', function () {
+    var q = input.value.toLowerCase();
+    var table = document.getElementById(input.getAttribute('data-table'));
+    table.querySelectorAll('tbody tr').forEach(function (tr) { tr.hidden = q !== '' && tr.textContent.toLowerCase().indexOf(q) < 0; });
+  });
 });
 </script>
 </body></html>
