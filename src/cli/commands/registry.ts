@@ -7,6 +7,7 @@ import { collect, dbOption, formatOption, number } from '../options.js';
 import { meetingsCommand } from './meetings.js';
 import { messagesCommand } from './messages.js';
 import { exportCommand } from './export.js';
+import { detectCommand } from './detect.js';
 
 export type RegisterCommand = (program: Command, exit: { code: number }) => void;
 
@@ -105,5 +106,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   meetingsCommand,
   messagesCommand,
   exportCommand,
+  detectCommand,
   demoCommand,
 ];
