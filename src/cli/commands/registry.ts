@@ -8,6 +8,7 @@ import { meetingsCommand } from './meetings.js';
 import { messagesCommand } from './messages.js';
 import { exportCommand } from './export.js';
 import { detectCommand } from './detect.js';
+import { explainCommand } from './explain.js';
 
 export type RegisterCommand = (program: Command, exit: { code: number }) => void;
 
@@ -107,5 +108,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   messagesCommand,
   exportCommand,
   detectCommand,
+  explainCommand,
   demoCommand,
 ];

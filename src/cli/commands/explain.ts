@@ -1,0 +1,208 @@
+/**
+ * `convene explain CHANNEL TS [--db FILE] [--json]`: why a message was or was not linked to a
+ * meeting. It reads the message, its thread parent, the people and the calendar events around
+ * it from the database, runs detection and correlation again as the replay did, and prints
+ * the detection, the stored link, and every candidate event with its score and cues.
+ *
+ * The replay saw the whole conversation; explain rebuilds the context that matters most (the
+ * thread parent and the meeting it is linked to, the channel's members) and says so when the
+ * stored link came from context it cannot rebuild (a later reply that moved the thread).
+ */
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError, UsageError } from '../../core/errors.js';
+import type { CalendarEvent, Message, Person, Signal } from '../../core/records.js';
+import { DEFAULT_WINDOWS, THRESHOLD, scoreCandidates, type CorrelationContext } from '../../operators/correlate.logic.js';
+import { EventIndex } from '../../operators/event-index.logic.js';
+import { IdentityIndex } from '../../operators/identity.logic.js';
+import { detectSignal } from '../../operators/meeting-signals.logic.js';
+import { offsetMinutesAt } from '../../operators/time-expressions.logic.js';
+import { Database, type Row } from '../../sinks/duckdb/database.js';
+import { mapSlackMessage } from '../../sources/slack-export/slack-export.mapping.js';
+import { dbOption } from '../options.js';
+import type { RegisterCommand } from './registry.js';
+
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const jsonList = <T>(v: unknown): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : []);
+
+function rowToEvent(r: Row): CalendarEvent {
+  return {
+    id: String(r['id']), calendarId: String(r['calendar_id']), iCalUid: str(r['ical_uid']), recurringEventId: str(r['recurring_event_id']),
+    originalStart: num(r['original_start_ms']), summary: str(r['summary']), description: str(r['description']), location: str(r['location']),
+    start: Number(r['start_ms']), end: Number(r['end_ms']), timeZone: str(r['time_zone']), allDay: Boolean(r['all_day']),
+    status: String(r['status']) as CalendarEvent['status'], eventType: String(r['event_type']),
+    organizer: r['organizer_email'] ? { email: String(r['organizer_email']), name: null } : null,
+    attendees: jsonList(r['attendees']), conferenceLinks: jsonList(r['conference_links']),
+    created: num(r['created_ms']), updated: num(r['updated_ms']), format: String(r['format']) as CalendarEvent['format'],
+  };
+}
+
+function rowToPerson(r: Row): Person {
+  return {
+    key: String(r['key']), source: String(r['source']) as Person['source'], externalId: String(r['external_id']), email: str(r['email']),
+    name: str(r['name']), displayName: str(r['display_name']), slackUserId: str(r['slack_user_id']), department: str(r['department']),
+    title: str(r['title']), managerEmail: str(r['manager_email']), timezone: str(r['timezone']), tzOffsetMinutes: num(r['tz_offset_minutes']),
+    isBot: Boolean(r['is_bot']), deleted: Boolean(r['deleted']),
+  };
+}
+
+export interface Explanation {
+  message: { channel: string; ts: string; time: string; user: string | null; text: string; threadTs: string | null };
+  detection: { related: boolean; kind: string | null; confidence: number; evidence: string[]; times: Array<{ text: string; start: string; certain: boolean }> };
+  stored: { signal: string | null; link: { meetingId: string; method: string; confidence: number; evidence: string[] } | null };
+  thread: { parentText: string; parentMeeting: string | null } | null;
+  candidates: Array<{ eventId: string; title: string | null; start: string; status: string; score: number; eligible: boolean; evidence: string[] }>;
+  verdict: string;
+}
+
+async function loadMessage(db: Database, channel: string, ts: string): Promise<{ message: Message; channelId: string }> {
+  const rows = await db.all(
+    `SELECT m.channel_id, m.raw FROM messages m LEFT JOIN channels c ON c.id = m.channel_id
+     WHERE (m.channel_id = ? OR c.name = ? OR '#' || c.name = ?) AND m.ts = ? LIMIT 1`,
+    [channel, channel, channel, ts],
+  );
+  const row = rows[0];
+  if (!row) throw new InputError('INPUT_NOT_FOUND', `${channel} ${ts}`, 'no message with this channel (id or name) and ts in the database');
+  const channelId = String(row['channel_id']);
+  const mapped = mapSlackMessage(JSON.parse(String(row['raw'])), channelId);
+  if (!mapped.ok) throw new InputError('INPUT_MALFORMED_RECORD', `${channel} ${ts}`, mapped.reason);
+  return { message: mapped.value, channelId };
+}
+
+export async function explainMessage(db: Database, channel: string, ts: string): Promise<Explanation> {
+  const { message: m, channelId } = await loadMessage(db, channel, ts);
+  const identities = new IdentityIndex();
+  const zones = new Map<string, string | null>();
+  for (const r of await db.all('SELECT * FROM people')) {
+    const p = rowToPerson(r);
+    identities.add(p);
+    if (p.slackUserId) zones.set(p.slackUserId, p.timezone);
+  }
+  const events = new EventIndex();
+  const from = m.time - DEFAULT_WINDOWS.followUpMs - 2 * 86_400_000;
+  const to = m.time + DEFAULT_WINDOWS.lookbackMs + 86_400_000;
+  for (const r of await db.all(
+    `SELECT *, epoch_ms(start_time) AS start_ms, epoch_ms(end_time) AS end_ms, epoch_ms(original_start) AS original_start_ms,
+            epoch_ms(created) AS created_ms, epoch_ms(updated) AS updated_ms
+     FROM calendar_events WHERE start_time >= make_timestamptz(?::BIGINT * 1000) AND start_time < make_timestamptz(?::BIGINT * 1000)`,
+    [from, to],
+  )) {
+    events.add(rowToEvent(r));
+  }
+  const tz = m.userId ? zones.get(m.userId) ?? null : null;
+  const offset = offsetMinutesAt(tz, m.time);
+
+  const isReply = m.threadTs !== null && m.threadTs !== m.ts;
+  let thread: Explanation['thread'] = null;
+  let parent: { signal: Signal | null; text: string } | undefined;
+  if (isReply) {
+    const p = await loadMessage(db, channelId, m.threadTs!).catch(() => null);
+    if (p) {
+      const pOffset = offsetMinutesAt(p.message.userId ? zones.get(p.message.userId) ?? null : null, p.message.time);
+      parent = { signal: detectSignal({ message: p.message, tzOffsetMinutes: pOffset }), text: p.message.text };
+      const link = (await db.all('SELECT meeting_id FROM message_links WHERE channel_id = ? AND ts = ?', [channelId, m.threadTs!]))[0];
+      thread = { parentText: p.message.text, parentMeeting: link ? String(link['meeting_id']) : null };
+    }
+  }
+  const signal = detectSignal({ message: m, tzOffsetMinutes: offset, ...(parent ? { parent } : {}) });
+  const storedSignal = (await db.all('SELECT kind FROM signals WHERE channel_id = ? AND ts = ?', [channelId, m.ts]))[0];
+  const storedLink = (await db.all('SELECT meeting_id, method, confidence, evidence FROM message_links WHERE channel_id = ? AND ts = ?', [channelId, m.ts]))[0];
+  const members = jsonList<string>((await db.all('SELECT members FROM channels WHERE id = ?', [channelId]))[0]?.['members']);
+
+  let candidates: Explanation['candidates'] = [];
+  let verdict: string;
+  if (signal === null) {
+    verdict = storedSignal ? 'detected in the replay only: its context (an earlier message in the channel) made it meeting-related' : 'not meeting-related: no cue named a specific meeting or did something to one';
+  } else {
+    const authorEmail = m.userId ? identities.emailForSlackId(m.userId) : undefined;
+    const threadMeeting = thread?.parentMeeting && events.get(thread.parentMeeting) ? thread.parentMeeting : undefined;
+    const ctx: CorrelationContext = {
+      ...(authorEmail ? { authorEmail } : {}),
+      mentionedEmails: m.mentions.map((u) => identities.emailForSlackId(u)).filter((e): e is string => e !== undefined),
+      channelMemberEmails: members.map((u) => identities.emailForSlackId(u)).filter((e): e is string => e !== undefined),
+      text: `${m.text}\n${m.extraText}`,
+      events,
+      ...(threadMeeting ? { threadMeetingId: threadMeeting } : {}),
+    };
+    candidates = scoreCandidates(signal, ctx).slice(0, 12).map((c) => ({
+      eventId: c.event.id, title: c.event.summary, start: new Date(c.event.start).toISOString(), status: c.event.status,
+      score: Math.round(c.score * 1000) / 1000, eligible: c.eligible, evidence: c.evidence,
+    }));
+    const best = candidates.find((c) => c.eligible);
+    if (storedLink) {
+      const method = String(storedLink['method']);
+      const ev = jsonList<string>(storedLink['evidence']);
+      verdict =
+        method === 'thread' ? (ev.includes('thread:later') ? 'linked through its thread: a later reply named the meeting, and the thread followed it' : 'linked through its thread (or the channel message it answers)')
+        : method === 'huddle' ? 'a huddle: it is its own Slack-only meeting'
+        : String(storedLink['meeting_id']).startsWith('slack:') ? 'an ad hoc call with no calendar event: a Slack-only meeting'
+        : `linked by ${method}: the best candidate scored at least ${THRESHOLD} and led the next one`;
+    } else if (best === undefined) {
+      verdict = 'not linked: no calendar event shares its link, time or title words';
+    } else if (best.score < THRESHOLD) {
+      verdict = `not linked: the best candidate scored ${best.score}, below the threshold ${THRESHOLD}`;
+    } else {
+      verdict = 'not linked: two candidates scored within 0.02 of each other (say, two instances of a series) and none was preferred';
+    }
+  }
+  return {
+    message: { channel: channelId, ts: m.ts, time: new Date(m.time).toISOString(), user: m.userId, text: m.text, threadTs: m.threadTs },
+    detection: {
+      related: signal !== null, kind: signal?.kind ?? null, confidence: signal?.confidence ?? 0, evidence: signal?.evidence ?? [],
+      times: (signal?.times ?? []).map((t) => ({ text: t.text, start: new Date(t.start).toISOString(), certain: t.certain })),
+    },
+    stored: {
+      signal: storedSignal ? String(storedSignal['kind']) : null,
+      link: storedLink
+        ? { meetingId: String(storedLink['meeting_id']), method: String(storedLink['method']), confidence: Number(storedLink['confidence']), evidence: jsonList<string>(storedLink['evidence']) }
+        : null,
+    },
+    thread,
+    candidates,
+    verdict,
+  };
+}
+
+export function formatExplanation(x: Explanation): string {
+  const lines = [
+    `message   ${x.message.channel} ${x.message.ts}  ${x.message.time}  by ${x.message.user ?? '?'}`,
+    `          ${JSON.stringify(x.message.text.slice(0, 200))}`,
+  ];
+  if (x.thread) lines.push(`thread    parent ${JSON.stringify(x.thread.parentText.slice(0, 120))} → ${x.thread.parentMeeting ?? 'not linked'}`);
+  lines.push(x.detection.related ? `detected  ${x.detection.kind} ${x.detection.confidence.toFixed(2)}: ${x.detection.evidence.join('  ')}` : 'detected  not meeting-related');
+  for (const t of x.detection.times) lines.push(`          "${t.text}" = ${t.start}${t.certain ? '' : ' (approximate)'}`);
+  lines.push(`stored    ${x.stored.signal ?? 'no signal'}; ${x.stored.link ? `linked to ${x.stored.link.meetingId} by ${x.stored.link.method} (${x.stored.link.confidence}; ${x.stored.link.evidence.join(', ')})` : 'not linked'}`);
+  lines.push(`verdict   ${x.verdict}`);
+  if (x.candidates.length > 0) {
+    lines.push('candidates (score, start, event, cues; * = a link, time or title points at it)');
+    for (const c of x.candidates) lines.push(`  ${c.eligible ? '*' : ' '} ${c.score.toFixed(3).padStart(6)}  ${c.start.slice(0, 16)}Z  ${c.eventId}  ${JSON.stringify(c.title)}${c.status === 'cancelled' ? ' (cancelled)' : ''}  ${c.evidence.join(' ')}`);
+  }
+  return lines.join('\n');
+}
+
+export async function runExplain(channel: string, ts: string, opts: { db: string; json?: boolean }): Promise<number> {
+  if (!/^\d+\.\d+$/.test(ts)) throw new UsageError(`TS must be a Slack ts such as 1772636400.000200, not "${ts}"`);
+  if (!existsSync(opts.db)) throw new InputError('INPUT_NOT_FOUND', opts.db, 'no database here; run `convene replay` first or pass --db');
+  const db = await Database.open(opts.db, { readOnly: true });
+  try {
+    const x = await explainMessage(db, channel, ts);
+    process.stdout.write((opts.json ? JSON.stringify(x, null, 2) : formatExplanation(x)) + '\n');
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export const explainCommand: RegisterCommand = (program: Command, exit) => {
+  program
+    .command('explain')
+    .description('why a message was or was not linked to a meeting: its detection, the candidates and their scores')
+    .argument('<channel>', 'a channel id or name')
+    .argument('<ts>', 'the message ts, as exported (e.g. 1772636400.000200)')
+    .addOption(dbOption())
+    .option('--json', 'print one JSON object')
+    .action(async (channel: string, ts: string, opts: { db: string; json?: boolean }) => {
+      exit.code = await runExplain(channel, ts, opts);
+    });
+};
