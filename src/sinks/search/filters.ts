@@ -21,7 +21,12 @@ const instant = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be a date (YYYY-MM-DD) or an ISO date-time')
-  .refine((s) => !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s)), 'is not a real date');
+  .refine((s) => {
+    // Date.parse rolls 2026-02-30 over to March; a real day survives the round trip.
+    const day = s.slice(0, 10);
+    const ms = Date.parse(`${day}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day && !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s));
+  }, 'is not a real date');
 
 export const Filters = z
   .object({
