@@ -1,0 +1,133 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { slackWebSource } from '../../../src/sources/slack-web/slack-web.source.js';
+import { SlackWebConfig } from '../../../src/sources/slack-web/slack-web.source.js';
+import { slackExportSource } from '../../../src/sources/slack-export/slack-export.source.js';
+import { startEmulator, EMULATOR_SLACK_TOKEN } from '../../../src/emulate/server.js';
+import type { Emulator, EmulatorOptions } from '../../../src/emulate/server.js';
+import { LimitedCallGate } from '../../../src/runtime/limits/call-gate.js';
+import { ConveneError } from '../../../src/core/errors.js';
+import { join } from 'node:path';
+import { contentByKey, context, ofKind, readAll, smallBundle } from './live-support.js';
+
+async function withEmulator<T>(options: EmulatorOptions, run: (emu: Emulator) => Promise<T>): Promise<T> {
+  const emu = await startEmulator(smallBundle(), { rateLimits: false, ...options });
+  try {
+    return await run(emu);
+  } finally {
+    await emu.close();
+  }
+}
+
+function source(emu: Emulator, extra: Record<string, unknown> = {}) {
+  const config = SlackWebConfig.parse({ token: EMULATOR_SLACK_TOKEN, apiUrl: emu.slackApiUrl, pageLimit: 7, ...extra });
+  return slackWebSource.create(config, context());
+}
+
+test('collecting through the emulator gives the same people, channels and messages as replaying the export', async () => {
+  await withEmulator({}, async (emu) => {
+    const live = await readAll(source(emu));
+    const replay = await readAll(slackExportSource.create({ path: join(smallBundle(), 'slack') }, context()));
+    for (const kind of ['person', 'channel', 'message']) {
+      const a = contentByKey(live.envelopes, kind);
+      const b = contentByKey(replay.envelopes, kind);
+      assert.ok(b.size > 0, `the replay has ${kind} records`);
+      assert.equal([...a.keys()].sort(), [...b.keys()].sort(), `${kind} keys`);
+      for (const [key, payload] of b) assert.is(a.get(key), payload, `${kind} ${key}`);
+    }
+    assert.is(ofKind(live.envelopes, 'problem').length, 0);
+    // pageLimit 7 forces many pages: pagination was exercised.
+    assert.ok(emu.requests('conversations.history') > emu.store.channels.length);
+  });
+});
+
+test('a second run from the cursor fetches one history page per channel and only the new message', async () => {
+  await withEmulator({}, async (emu) => {
+    const first = await readAll(source(emu));
+    assert.ok(first.cursor !== undefined);
+    const channel = emu.store.channels.find((c) => (emu.store.messages.get(c.id)?.length ?? 0) > 3)!;
+    const last = emu.store.messages.get(channel.id)!.at(-1)!;
+    const newTs = (Number(last['ts']) + 60).toFixed(6);
+    emu.store.postMessage(channel.id, { type: 'message', user: 'U1', text: 'new one after the first run', ts: newTs });
+    emu.resetStats();
+    // No lookback: the second run reads only what is newer than each channel's cursor.
+    const second = await readAll(source(emu, { threadLookbackDays: 0 }), first.cursor);
+    const messages = ofKind(second.envelopes, 'message');
+    assert.equal(messages.map((m) => m.key), [`${channel.id}:${newTs}`]);
+    assert.is(emu.requests('conversations.replies'), 0, 'no unchanged thread was fetched again');
+    assert.is(emu.requests('conversations.history'), emu.store.channels.length, 'one history page per channel');
+  });
+});
+
+test('a late reply to an older thread is collected, and only that thread is fetched', async () => {
+  await withEmulator({}, async (emu) => {
+    const first = await readAll(source(emu));
+    let target: { channel: string; parentTs: string; latest: string } | undefined;
+    for (const [channel, list] of emu.store.messages) {
+      const parent = list.find((m) => typeof m['reply_count'] === 'number' && (m['reply_count'] as number) > 0 && m['thread_ts'] === m['ts']);
+      if (parent) {
+        target = { channel, parentTs: parent['ts'] as string, latest: parent['latest_reply'] as string };
+        break;
+      }
+    }
+    assert.ok(target, 'the bundle has a thread');
+    const replyTs = (Number(target!.latest) + 5).toFixed(6);
+    emu.store.postMessage(target!.channel, { type: 'message', user: 'U2', text: 'late reply', ts: replyTs, thread_ts: target!.parentTs });
+    emu.resetStats();
+    const second = await readAll(source(emu), first.cursor);
+    const keys = ofKind(second.envelopes, 'message').map((m) => m.key).sort();
+    assert.equal(keys, [`${target!.channel}:${target!.parentTs}`, `${target!.channel}:${replyTs}`].sort());
+    assert.is(emu.requests('conversations.replies'), 1);
+  });
+});
+
+test('a channel the app is not in is skipped with a problem, and joined when configured', async () => {
+  await withEmulator({}, async (emu) => {
+    const pub = emu.store.channels.find((c) => c.kind === 'public' && (emu.store.messages.get(c.id)?.length ?? 0) > 0)!;
+    const emuNot = await startEmulator(emu.store, { rateLimits: false, notMemberOf: [pub.id] });
+    try {
+      const skipped = await readAll(source(emuNot));
+      const problems = ofKind(skipped.envelopes, 'problem');
+      assert.is(problems.length, 1);
+      assert.is((problems[0]!.payload as { code: string }).code, 'SLACK_NOT_IN_CHANNEL');
+      assert.not.ok(ofKind(skipped.envelopes, 'message').some((m) => m.key.startsWith(`${pub.id}:`)));
+      const joined = await readAll(source(emuNot, { joinChannels: true }));
+      assert.is(ofKind(joined.envelopes, 'problem').length, 0);
+      assert.ok(ofKind(joined.envelopes, 'message').some((m) => m.key.startsWith(`${pub.id}:`)));
+      assert.is(emuNot.requests('conversations.join'), 1);
+    } finally {
+      await emuNot.close();
+    }
+  });
+});
+
+test('an invalid or revoked token stops the source with SLACK_AUTH, a missing scope names the scope', async () => {
+  await withEmulator({ revokedSlackTokens: ['xoxb-revoked'], slackScopes: ['users:read', 'channels:read', 'groups:read', 'im:read', 'mpim:read', 'channels:history', 'groups:history', 'mpim:history'] }, async (emu) => {
+    for (const token of ['xoxb-wrong', 'xoxb-revoked']) {
+      const err = await readAll(source(emu, { token })).then(() => null, (e: unknown) => e);
+      assert.instance(err, ConveneError);
+      assert.is((err as ConveneError).code, 'SLACK_AUTH');
+      assert.not.match((err as ConveneError).describe(), token);
+    }
+    const err = await readAll(source(emu)).then(() => null, (e: unknown) => e);
+    assert.is((err as ConveneError).code, 'SLACK_MISSING_SCOPE');
+    assert.match((err as ConveneError).message, 'im:history');
+  });
+});
+
+test('429s are waited out through the call gate and every message still arrives', async () => {
+  await withEmulator({ rateLimits: true, tierScale: 600, profile: 'internal' }, async (emu) => {
+    const gate = new LimitedCallGate({ limits: { tierScale: 600 } });
+    const config = SlackWebConfig.parse({ token: EMULATOR_SLACK_TOKEN, apiUrl: emu.slackApiUrl, pageLimit: 7, concurrency: 8 });
+    const live = await readAll(slackWebSource.create(config, context({ calls: gate })));
+    const replay = await readAll(slackExportSource.create({ path: join(smallBundle(), 'slack') }, context()));
+    const keys = (es: typeof live.envelopes) => new Set(ofKind(es, 'message').map((e) => e.key));
+    assert.equal([...keys(live.envelopes)].sort(), [...keys(replay.envelopes)].sort());
+    assert.ok(emu.stats.rateLimited > 0, 'the emulator answered 429 at least once');
+    const stats = gate.stats()['slack:conversations.history']!;
+    assert.ok(stats.calls > 0);
+    assert.is(stats.failures, 0);
+  });
+});
+
+test.run();
