@@ -54,6 +54,8 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const TIME_TOLERANCE_MS = 15 * 60_000;
 export const THRESHOLD = 0.5;
+/** Calendar entries that hold time without being a meeting. */
+const NOT_MEETINGS = new Set(['outOfOffice', 'focusTime', 'workingLocation']);
 /** Channels up to this many members (DMs, group DMs, small teams) identify a meeting's people. */
 const SMALL_CHANNEL = 8;
 
@@ -118,6 +120,11 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
   }
 
   const people = attendeeEmails(e);
+  // A block on one person's calendar ("Lunch", "Focus time") is no meeting of two or more.
+  if (people.size <= 1 && e.attendees.filter((a) => !a.resource).length <= 1) {
+    score -= 0.15;
+    evidence.push('solo');
+  }
   if (ctx.authorEmail) {
     if (people.has(ctx.authorEmail.toLowerCase())) {
       score += 0.2;
@@ -165,7 +172,7 @@ function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, m
   const to: Millis = signal.time + windows.lookbackMs;
   const byId = new Map<string, CalendarEvent>();
   const add = (list: CalendarEvent[]): void => {
-    for (const e of list) if (e.start >= from && e.start < to && e.end + windows.followUpMs >= signal.time && !e.allDay) byId.set(e.id, e);
+    for (const e of list) if (e.start >= from && e.start < to && e.end + windows.followUpMs >= signal.time && !e.allDay && !NOT_MEETINGS.has(e.eventType)) byId.set(e.id, e);
   };
   for (const t of signal.times) {
     add(events.between(t.start - 12 * HOUR, t.start + 12 * HOUR));

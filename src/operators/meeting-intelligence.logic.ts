@@ -109,6 +109,7 @@ export class MeetingIntelligence {
     const signal = detectSignal({
       message: m,
       tzOffsetMinutes: this.offsetFor(m),
+      tz: m.userId !== null ? this.deps.timezoneOf(m.userId).tz : null,
       ...(thread ? { parent: { signal: thread.signal, text: thread.parentText } } : {}),
     });
     let own: ThreadState | undefined;

@@ -16,6 +16,8 @@ import { findTimeMentions } from './time-expressions.logic.js';
 export interface SignalInput {
   readonly message: Message;
   readonly tzOffsetMinutes: number;
+  /** The author's IANA zone, when known: times are read at the offset of the day they name. */
+  readonly tz?: string | null;
   /** The thread parent's own detection, when the message is a reply. */
   readonly parent?: { readonly signal: Signal | null; readonly text: string };
 }
@@ -181,7 +183,7 @@ export function detectSignal(input: SignalInput): Signal | null {
   if (parent?.signal == null && !meetingApp && links.length === 0 && nouns.length === 0 && kind === null) return null;
   const times = [
     ...decoded.dates.map((start) => ({ text: 'slack date', start, end: null, certain: true })),
-    ...findTimeMentions(decoded.text, m.time, tzOffsetMinutes),
+    ...findTimeMentions(decoded.text, m.time, tzOffsetMinutes, input.tz),
   ];
   for (const t of times) evidence.push(`time:"${t.text}"`);
   for (const l of links) evidence.push(`link:${l}`);

@@ -106,11 +106,11 @@ function formatterFor(tz: string): Intl.DateTimeFormat | null {
 
 /**
  * Every time mention in `text`, resolved against the message instant `at` in the author's
- * zone (`tzOffsetMinutes`). A zone abbreviation written in the text ("10:30 PT") wins over
+ * zone (`tzOffsetMinutes`, and its IANA name `authorZone` when known, for DST changes). A zone abbreviation written in the text ("10:30 PT") wins over
  * the author's zone; chrono applies it. A bare hour from 1 to 7 without am/pm ("at 4") is
  * read as afternoon, as people mean in work chat. Mentions outside −7…+60 days are dropped.
  */
-export function findTimeMentions(text: string, at: Millis, tzOffsetMinutes: number): TimeMention[] {
+export function findTimeMentions(text: string, at: Millis, tzOffsetMinutes: number, authorZone?: string | null): TimeMention[] {
   if (!hasTimeLikeToken(text)) return [];
   let results: chrono.ParsedResult[];
   let spelled = text;
@@ -125,9 +125,12 @@ export function findTimeMentions(text: string, at: Millis, tzOffsetMinutes: numb
     let start = r.start.date().getTime();
     const zoneWord = ZONE_IN_TEXT.exec(r.text);
     const zone = zoneWord ? REGIONAL_ZONES[zoneWord[1]!.toLowerCase()] : undefined;
-    if (zone && r.start.isCertain('hour')) {
+    // The author's own zone, too, is read on the date meant: "1:15pm tomorrow" written the night
+    // a DST change begins is 1:15pm at tomorrow's offset, not tonight's.
+    const wallZone = zone ?? (zoneWord ? undefined : authorZone ?? undefined);
+    if (wallZone && r.start.isCertain('hour') && (zone || !/\b(?:utc|gmt|ist|jst|aest|aedt|z)\b/i.test(r.text))) {
       const c = r.start;
-      start = wallClockIn(zone, c.get('year')!, c.get('month')!, c.get('day')!, c.get('hour')!, c.get('minute') ?? 0);
+      start = wallClockIn(wallZone, c.get('year')!, c.get('month')!, c.get('day')!, c.get('hour')!, c.get('minute') ?? 0);
     }
     let end = r.end ? r.end.date().getTime() : null;
     if (!Number.isFinite(start)) continue;

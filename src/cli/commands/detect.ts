@@ -71,7 +71,7 @@ export class LineDetector {
     if ('problem' in got) return { line: this.lineNo, text: line, related: false, kind: null, confidence: 0, evidence: [], times: [], problem: got.problem };
     const m = got.message;
     const parent = m.threadTs !== null && m.threadTs !== m.ts ? this.parents.get(`${m.channelId}:${m.threadTs}`) : undefined;
-    const signal = detectSignal({ message: m, tzOffsetMinutes: offsetMinutesAt(this.opts.tz, m.time), ...(parent ? { parent } : {}) });
+    const signal = detectSignal({ message: m, tzOffsetMinutes: offsetMinutesAt(this.opts.tz, m.time), tz: this.opts.tz, ...(parent ? { parent } : {}) });
     if (m.threadTs === null || m.threadTs === m.ts) this.parents.set(`${m.channelId}:${m.ts}`, { signal, text: m.text });
     return {
       line: this.lineNo, text: m.text, related: signal !== null, kind: signal?.kind ?? null, confidence: signal?.confidence ?? 0,

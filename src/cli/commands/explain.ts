@@ -99,13 +99,13 @@ export async function explainMessage(db: Database, channel: string, ts: string):
   if (isReply) {
     const p = await loadMessage(db, channelId, m.threadTs!).catch(() => null);
     if (p) {
-      const pOffset = offsetMinutesAt(p.message.userId ? zones.get(p.message.userId) ?? null : null, p.message.time);
-      parent = { signal: detectSignal({ message: p.message, tzOffsetMinutes: pOffset }), text: p.message.text };
+      const pZone = p.message.userId ? zones.get(p.message.userId) ?? null : null;
+      parent = { signal: detectSignal({ message: p.message, tzOffsetMinutes: offsetMinutesAt(pZone, p.message.time), tz: pZone }), text: p.message.text };
       const link = (await db.all('SELECT meeting_id FROM message_links WHERE channel_id = ? AND ts = ?', [channelId, m.threadTs!]))[0];
       thread = { parentText: p.message.text, parentMeeting: link ? String(link['meeting_id']) : null };
     }
   }
-  const signal = detectSignal({ message: m, tzOffsetMinutes: offset, ...(parent ? { parent } : {}) });
+  const signal = detectSignal({ message: m, tzOffsetMinutes: offset, tz, ...(parent ? { parent } : {}) });
   const storedSignal = (await db.all('SELECT kind FROM signals WHERE channel_id = ? AND ts = ?', [channelId, m.ts]))[0];
   const storedLink = (await db.all('SELECT meeting_id, method, confidence, evidence FROM message_links WHERE channel_id = ? AND ts = ?', [channelId, m.ts]))[0];
   const members = jsonList<string>((await db.all('SELECT members FROM channels WHERE id = ?', [channelId]))[0]?.['members']);
