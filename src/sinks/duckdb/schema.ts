@@ -5,6 +5,7 @@
  * Migrations are numbered and recorded in `schema_version`; a newer convene applies the
  * missing ones to an older database on open. A migration is never edited once released.
  */
+import { DatabaseError } from '../../core/errors.js';
 import type { RecordKind, RecordKinds } from '../../core/records.js';
 import type { CellValue, ColumnType, Database } from './database.js';
 
@@ -222,8 +223,14 @@ function createDataTable(t: TableSpec): string {
   return `CREATE TABLE IF NOT EXISTS ${t.table} (${cols.join(', ')}, PRIMARY KEY (${t.primaryKey.join(', ')}))`;
 }
 
+export interface Migration {
+  readonly version: number;
+  readonly summary: string;
+  readonly statements: readonly string[];
+}
+
 /** Numbered migrations; each runs once, in order, inside a transaction. */
-export const MIGRATIONS: ReadonlyArray<{ version: number; summary: string; statements: readonly string[] }> = [
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     summary: 'data tables, runs and input problems',
@@ -243,13 +250,22 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; summary: string; state
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
-/** Bring a database up to the current schema; returns the versions applied. */
-export async function migrate(db: Database): Promise<number[]> {
+/**
+ * Bring a database up to the current schema; returns the versions applied. A database whose
+ * version is newer than the newest migration given was written by a newer convene and is
+ * refused, rather than read with a schema this one does not know. `migrations` is
+ * injectable so tests can add a version.
+ */
+export async function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   await db.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, summary VARCHAR, applied_at TIMESTAMPTZ DEFAULT current_timestamp)');
   const rows = await db.all('SELECT coalesce(max(version), 0) AS v FROM schema_version');
   const current = Number(rows[0]?.['v'] ?? 0);
+  const newest = migrations[migrations.length - 1]?.version ?? 0;
+  if (current > newest) {
+    throw new DatabaseError('DB_OPEN_FAILED', `the database has schema version ${current}, newer than this convene knows (${newest}); upgrade convene to read it`, undefined, db.path);
+  }
   const applied: number[] = [];
-  for (const m of MIGRATIONS) {
+  for (const m of migrations) {
     if (m.version <= current) continue;
     await db.transaction(async () => {
       for (const sql of m.statements) await db.run(sql);

@@ -1,0 +1,64 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConveneError } from '../../../src/core/errors.js';
+import { Database } from '../../../src/sinks/duckdb/database.js';
+import { MIGRATIONS, migrate, type Migration } from '../../../src/sinks/duckdb/schema.js';
+import { validateDatabase } from '../../../src/sinks/duckdb/validate.js';
+import { fixtureDatabase } from './store-fixture.js';
+
+const V2: Migration = {
+  version: MIGRATIONS[MIGRATIONS.length - 1]!.version + 1,
+  summary: 'meetings: a free-text note',
+  statements: ["ALTER TABLE meetings ADD COLUMN note VARCHAR DEFAULT 'none'"],
+};
+
+test('a newer convene migrates an older database on open and keeps its data', async () => {
+  const path = await fixtureDatabase('v1.duckdb');
+  const db = await Database.open(path);
+  try {
+    const before = await validateDatabase(db);
+    assert.equal(await migrate(db, [...MIGRATIONS, V2]), [V2.version]);
+    const versions = await db.all('SELECT version, summary FROM schema_version ORDER BY version');
+    assert.equal(versions.map((r) => r['version']), [...MIGRATIONS.map((m) => m.version), V2.version]);
+    const rows = await db.all('SELECT id, note FROM meetings ORDER BY id');
+    assert.equal(rows, [{ id: 'ev1', note: 'none' }, { id: 'slack:C1:a', note: 'none' }, { id: 'slack:D1:h', note: 'none' }]);
+    // The data read before is still there, unchanged: messages keep their checksum.
+    const after = await validateDatabase(db);
+    assert.equal(after.tables['messages'], before.tables['messages']);
+    assert.equal(await migrate(db, [...MIGRATIONS, V2]), [], 'a second open applies nothing');
+  } finally {
+    db.close();
+  }
+});
+
+test('an older convene refuses a database written by a newer one', async () => {
+  const path = await fixtureDatabase('v2.duckdb');
+  const db = await Database.open(path);
+  try {
+    await migrate(db, [...MIGRATIONS, V2]);
+    const err = await migrate(db, MIGRATIONS).then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof ConveneError);
+    assert.is((err as ConveneError).code, 'DB_OPEN_FAILED');
+    assert.match((err as ConveneError).message, new RegExp(`schema version ${V2.version}, newer than this convene knows`));
+  } finally {
+    db.close();
+  }
+});
+
+test('a failing migration leaves the database at its old version', async () => {
+  const path = await fixtureDatabase('broken.duckdb');
+  const db = await Database.open(path);
+  try {
+    const bad: Migration = { version: V2.version, summary: 'broken', statements: ['ALTER TABLE meetings ADD COLUMN x VARCHAR', 'ALTER TABLE no_such_table ADD COLUMN y VARCHAR'] };
+    const err = await migrate(db, [...MIGRATIONS, bad]).then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof ConveneError);
+    const v = await db.all('SELECT max(version) AS v FROM schema_version');
+    assert.is(v[0]!['v'], MIGRATIONS[MIGRATIONS.length - 1]!.version);
+    const cols = await db.all("SELECT column_name FROM information_schema.columns WHERE table_name = 'meetings' AND column_name = 'x'");
+    assert.equal(cols, []);
+  } finally {
+    db.close();
+  }
+});
+
+test.run();
