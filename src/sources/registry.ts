@@ -6,6 +6,10 @@ import { directoryFilesSource } from './directory-files/directory-files.source.j
 import { driveFilesSource } from './drive-files/drive-files.source.js';
 import { peopleCsvSource } from './people-csv/people-csv.source.js';
 import { slackExportSource } from './slack-export/slack-export.source.js';
+import { slackWebSource } from './slack-web/slack-web.source.js';
+import { googleCalendarSource } from './google-api/google-calendar.source.js';
+import { googleDriveSource } from './google-api/google-drive.source.js';
+import { googleDirectorySource } from './google-api/google-directory.source.js';
 
 /** A definition with its config type erased: `create` validates raw config with the definition's own schema. */
 export interface RegisteredSource {
@@ -37,6 +41,10 @@ export const SOURCES: readonly RegisteredSource[] = [
   register(driveFilesSource),
   register(directoryFilesSource),
   register(peopleCsvSource),
+  register(slackWebSource),
+  register(googleCalendarSource),
+  register(googleDriveSource),
+  register(googleDirectorySource),
 ];
 
 export function findSource(type: string): RegisteredSource | undefined {

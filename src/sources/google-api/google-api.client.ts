@@ -1,0 +1,165 @@
+/**
+ * The only file that imports the googleapis packages. Built-in retries are off
+ * (`retryConfig: {retry: 0}`): the runtime's call gate retries, so every attempt is counted.
+ * Auth is an OAuth access token, or a service account with domain-wide delegation that
+ * impersonates one subject per user.
+ */
+import { admin } from '@googleapis/admin';
+import { auth, calendar } from '@googleapis/calendar';
+import { drive } from '@googleapis/drive';
+import { z } from 'zod';
+import type { ApiCallGate } from '../../core/component.js';
+import { GoogleApiError, translateGoogleError } from './google-api.errors.js';
+
+export type Json = Record<string, unknown>;
+
+/** The credential and endpoint fields every Google source config has; see `withCredentials`. */
+export const GoogleAuthFields = z.object({
+  /** An OAuth access token; the runtime fills it from GOOGLE_ACCESS_TOKEN. Never logged. */
+  token: z.string().min(1).optional(),
+  /** A service account with domain-wide delegation; the runtime fills it from GOOGLE_APPLICATION_CREDENTIALS. */
+  serviceAccount: z.object({ clientEmail: z.string().min(1), privateKey: z.string().min(1) }).optional(),
+  /** The API root; the emulator's `http://127.0.0.1:PORT/` in tests. */
+  rootUrl: z.string().url().optional(),
+  timeoutMs: z.number().int().positive().default(30_000),
+});
+export const GoogleAuthConfig = GoogleAuthFields;
+export type GoogleAuthConfig = z.infer<typeof GoogleAuthFields>;
+
+/** A config needs a token or a service account. */
+export function hasCredentials(c: { token?: string | undefined; serviceAccount?: unknown }): boolean {
+  return c.token !== undefined || c.serviceAccount !== undefined;
+}
+export const CREDENTIALS_MISSING = { message: 'give either token or serviceAccount', path: ['token'] };
+
+const SCOPES = {
+  calendar: ['https://www.googleapis.com/auth/calendar.readonly'],
+  drive: ['https://www.googleapis.com/auth/drive.metadata.readonly'],
+  directory: ['https://www.googleapis.com/auth/admin.directory.user.readonly'],
+} as const;
+
+export interface EventsPage {
+  readonly items: Json[];
+  readonly timeZone: string | null;
+  readonly nextPageToken: string | null;
+  readonly nextSyncToken: string | null;
+}
+
+export interface ListPage {
+  readonly items: Json[];
+  readonly nextPageToken: string | null;
+}
+
+export interface ChangesPage {
+  readonly changes: Json[];
+  readonly nextPageToken: string | null;
+  readonly newStartPageToken: string | null;
+}
+
+export interface GoogleClient {
+  events(args: { calendarId: string; syncToken?: string | undefined; pageToken?: string | undefined; maxResults: number; timeMin?: string | undefined }): Promise<EventsPage>;
+  driveStartPageToken(): Promise<string>;
+  driveFiles(pageToken: string | undefined, pageSize: number): Promise<ListPage>;
+  driveChanges(pageToken: string, pageSize: number): Promise<ChangesPage>;
+  users(args: { customer?: string | undefined; domain?: string | undefined; pageToken?: string | undefined; maxResults: number }): Promise<ListPage>;
+}
+
+export interface GoogleClientOptions {
+  readonly auth: GoogleAuthConfig;
+  /** Who the service account impersonates for Drive and Directory calls (an admin for Directory). */
+  readonly subject?: string | undefined;
+  readonly calls?: ApiCallGate | undefined;
+}
+
+type Credentials = InstanceType<typeof auth.OAuth2> | InstanceType<typeof auth.JWT>;
+
+const FILE_FIELDS = 'id,name,mimeType,owners(emailAddress,displayName),createdTime,modifiedTime,webViewLink,parents,trashed';
+
+function strOrNull(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+function objects(v: unknown): Json[] {
+  return Array.isArray(v) ? v.filter((x): x is Json => typeof x === 'object' && x !== null) : [];
+}
+
+export function createGoogleClient(options: GoogleClientOptions): GoogleClient {
+  const cfg = options.auth;
+  const credentials = new Map<string, Credentials>();
+  const credentialsFor = (api: keyof typeof SCOPES, subject: string | undefined): Credentials => {
+    const id = `${api}:${subject ?? ''}`;
+    let c = credentials.get(id);
+    if (c === undefined) {
+      if (cfg.serviceAccount !== undefined) {
+        c = new auth.JWT({ email: cfg.serviceAccount.clientEmail, key: cfg.serviceAccount.privateKey, scopes: [...SCOPES[api]], ...(subject === undefined ? {} : { subject }) });
+      } else {
+        const o = new auth.OAuth2();
+        o.setCredentials({ access_token: cfg.token ?? '' });
+        c = o;
+      }
+      credentials.set(id, c);
+    }
+    return c;
+  };
+  const common = { retryConfig: { retry: 0 }, timeout: cfg.timeoutMs, ...(cfg.rootUrl === undefined ? {} : { rootUrl: cfg.rootUrl }) };
+
+  const call = async <T>(api: string, method: string, subject: string, fn: () => Promise<{ data: unknown }>, read: (data: Json) => T): Promise<T> => {
+    const run = async (): Promise<T> => {
+      let data: unknown;
+      try {
+        data = (await fn()).data;
+      } catch (err) {
+        throw translateGoogleError(err, `${api} ${method}`, subject);
+      }
+      // An unreadable body arrives as a string: worth another attempt, like a 5xx.
+      if (typeof data !== 'object' || data === null) throw new GoogleApiError('GOOGLE_UNAVAILABLE', `${api} ${method} answered with a body that is not JSON`, { subject });
+      return read(data as Json);
+    };
+    return options.calls ? options.calls.call(api, method, run) : run();
+  };
+
+  return {
+    events(a) {
+      // Impersonate the calendar's owner: with delegation, a calendar id is its user's email.
+      const cal = calendar({ version: 'v3', auth: credentialsFor('calendar', cfg.serviceAccount ? a.calendarId : undefined), ...common });
+      const params = { calendarId: a.calendarId, singleEvents: true, showDeleted: true, maxResults: a.maxResults, ...(a.syncToken ? { syncToken: a.syncToken } : a.timeMin ? { timeMin: a.timeMin } : {}), ...(a.pageToken ? { pageToken: a.pageToken } : {}) };
+      return call('calendar', 'events.list', a.calendarId, () => cal.events.list(params), (d) => ({
+        items: objects(d['items']),
+        timeZone: strOrNull(d['timeZone']),
+        nextPageToken: strOrNull(d['nextPageToken']),
+        nextSyncToken: strOrNull(d['nextSyncToken']),
+      }));
+    },
+    driveStartPageToken() {
+      const d = drive({ version: 'v3', auth: credentialsFor('drive', options.subject), ...common });
+      return call('drive', 'changes.getStartPageToken', 'drive', () => d.changes.getStartPageToken({ supportsAllDrives: true }), (data) => {
+        const token = strOrNull(data['startPageToken']);
+        if (token === null) throw new GoogleApiError('GOOGLE_UNAVAILABLE', 'drive changes.getStartPageToken answered without a token', { subject: 'drive' });
+        return token;
+      });
+    },
+    driveFiles(pageToken, pageSize) {
+      const d = drive({ version: 'v3', auth: credentialsFor('drive', options.subject), ...common });
+      return call('drive', 'files.list', 'drive', () => d.files.list({ pageSize, fields: `nextPageToken, files(${FILE_FIELDS})`, supportsAllDrives: true, includeItemsFromAllDrives: true, ...(pageToken ? { pageToken } : {}) }), (data) => ({
+        items: objects(data['files']),
+        nextPageToken: strOrNull(data['nextPageToken']),
+      }));
+    },
+    driveChanges(pageToken, pageSize) {
+      const d = drive({ version: 'v3', auth: credentialsFor('drive', options.subject), ...common });
+      return call('drive', 'changes.list', 'drive', () => d.changes.list({ pageToken, pageSize, includeRemoved: true, supportsAllDrives: true, includeItemsFromAllDrives: true, fields: `nextPageToken, newStartPageToken, changes(fileId, removed, time, file(${FILE_FIELDS}))` }), (data) => ({
+        changes: objects(data['changes']),
+        nextPageToken: strOrNull(data['nextPageToken']),
+        newStartPageToken: strOrNull(data['newStartPageToken']),
+      }));
+    },
+    users(a) {
+      const dir = admin({ version: 'directory_v1', auth: credentialsFor('directory', options.subject), ...common });
+      const params = { maxResults: a.maxResults, projection: 'full', orderBy: 'email', ...(a.domain ? { domain: a.domain } : { customer: a.customer ?? 'my_customer' }), ...(a.pageToken ? { pageToken: a.pageToken } : {}) };
+      return call('directory', 'users.list', a.domain ?? a.customer ?? 'my_customer', () => dir.users.list(params), (data) => ({
+        items: objects(data['users']),
+        nextPageToken: strOrNull(data['nextPageToken']),
+      }));
+    },
+  };
+}
