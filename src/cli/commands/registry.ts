@@ -7,6 +7,7 @@ import { collect, dbOption, formatOption, number } from '../options.js';
 import { meetingsCommand } from './meetings.js';
 import { messagesCommand } from './messages.js';
 import { exportCommand } from './export.js';
+import { archiveCommand } from './archive.js';
 import { detectCommand } from './detect.js';
 import { explainCommand } from './explain.js';
 
@@ -107,6 +108,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   meetingsCommand,
   messagesCommand,
   exportCommand,
+  archiveCommand,
   detectCommand,
   explainCommand,
   demoCommand,
