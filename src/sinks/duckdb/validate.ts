@@ -47,6 +47,7 @@ export async function validateDatabase(db: Database): Promise<ValidationReport> 
     ['meetings', `SELECT count(*) AS n FROM meetings m WHERE m.calendar_event_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM calendar_events e WHERE e.id = m.calendar_event_id)`, 'calendar-backed meetings name an event that does not exist'],
     ['meeting_metrics', `SELECT count(*) AS n FROM meeting_metrics x ANTI JOIN meetings m ON m.id = x.meeting_id`, 'metrics name a meeting that does not exist'],
     ['messages', `SELECT count(*) AS n FROM messages x ANTI JOIN channels c ON c.id = x.channel_id`, 'messages are in a channel that does not exist'],
+    ['identities', `SELECT count(*) AS n FROM identities i ANTI JOIN people p ON p.key = i.key`, 'identities name a person record that does not exist'],
   ];
   for (const [table, sql, detail] of referential) {
     const n = Number((await db.all(sql))[0]?.['n'] ?? 0);
@@ -59,6 +60,10 @@ export async function validateDatabase(db: Database): Promise<ValidationReport> 
     ['message_links', `SELECT count(*) AS n FROM message_links WHERE kind NOT IN (${kinds}) OR confidence < 0 OR confidence > 1`, 'links have a kind or confidence outside the contract'],
     ['meetings', `SELECT count(*) AS n FROM meetings WHERE end_time < start_time`, 'meetings end before they start'],
     ['calendar_events', `SELECT count(*) AS n FROM calendar_events WHERE end_time < start_time`, 'events end before they start'],
+    ['meetings', `SELECT count(*) AS n FROM meetings WHERE kind NOT IN ('scheduled', 'huddle', 'adhoc') OR source NOT IN ('calendar', 'slack') OR status NOT IN ('confirmed', 'tentative', 'cancelled')`, 'meetings have a kind, source or status outside the contract'],
+    ['meeting_metrics', `SELECT count(*) AS n FROM meeting_metrics WHERE messages < 0 OR scheduling_messages < 0 OR followups < 0 OR reschedules < 0 OR participants < 0 OR coordinators < 0 OR channels < 0 OR coordination_cost_minutes < 0 OR isnan(coordination_cost_minutes)`, 'metrics have negative or undefined figures'],
+    ['identities', `SELECT count(*) AS n FROM identities WHERE confidence < 0 OR confidence > 1`, 'identities have a confidence outside 0..1'],
+    ['channels', `SELECT count(*) AS n FROM channels WHERE kind NOT IN ('public', 'private', 'im', 'mpim')`, 'channels have a kind outside the contract'],
   ];
   for (const [table, sql, detail] of contract) {
     const n = Number((await db.all(sql))[0]?.['n'] ?? 0);
