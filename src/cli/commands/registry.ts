@@ -4,6 +4,8 @@
  */
 import type { Command } from 'commander';
 import { collect, dbOption, formatOption, number } from '../options.js';
+import { emulateCommand } from './emulate.js';
+import { planCommand } from './plan.js';
 import { meetingsCommand } from './meetings.js';
 import { messagesCommand } from './messages.js';
 import { exportCommand } from './export.js';
@@ -112,4 +114,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   detectCommand,
   explainCommand,
   demoCommand,
+  emulateCommand,
+  planCommand,
 ];
