@@ -32,6 +32,8 @@ const BY_FLAVOR: Record<string, readonly string[]> = {
     'good call on the pizza place yesterday', 'pub quiz {day} at 7pm, who is in?', 'birthday cake in the kitchen!', 'anyone watching the game?',
     'book club moved to {day} evening', 'parking garage closes at {time} today', 'new coffee machine is 🔥', 'running club 7am {day}, all paces',
     'the office wifi is down again', 'recommendations for a good standing desk?', 'calendar tetris this week is unreal 😩',
+    'dinner at 7 tomorrow? my treat 🍝', 'yoga {day} at {time}, join us!', 'team lunch {day} at {time}, RSVP in the thread',
+    'can we do karaoke {day} instead of bowling?', 'my dentist appointment got moved to {day} {time} 🙄',
   ],
   work: [
     'PR is up: <https://github.com/northwind/{svc}/pull/{n}|#{n}>', 'can someone review <https://github.com/northwind/{svc}/pull/{n}>?',
@@ -57,6 +59,13 @@ const BY_FLAVOR: Record<string, readonly string[]> = {
     'added {name} to the on-call rotation', 'spreadsheet for {topic}: <https://docs.google.com/spreadsheets/d/1s{n}k/edit|here>',
     'demo video of {topic}: <https://drive.google.com/file/d/1v{n}/view|link>', 'the retro doc has some good points about meeting load',
     'what timezone is the {topic} deadline in?', 'slides are ready for {topic}', 'benchmark: {svc} handles {n} rps on one node',
+    // Harder: meeting words and scheduling verbs about things that are not meetings.
+    'can we move {topic} to next sprint?', 'the {svc} sync job runs at {time} every night', 'the standup bot is broken again',
+    'let’s sync the {svc} config with staging {day}', 'reminder: expense reports are due {day} {time}', 'does {time} {day} work for the {svc} deploy?',
+    'cancel {proj}-{n}, it’s a dup', 'zoom in on the {svc} graph, the spike is at {time}', 'the meeting room booking tool is down again',
+    'moving my desk to the 3rd floor {day}', 'meet {name}, our new intern! 👋', 'can you join #{svc}-alerts? it pages at night',
+    'pushing the {svc} release to {day}, QA found a bug', 'rescheduled the {svc} cron to {time}', 'the calendar API returns 500 when creating events',
+    'how does {day} look for the {topic} launch?', 'let’s postpone the {svc} migration to {day}', 'is {svc} still on for the {time} cutover?',
   ],
   sales: [
     'closed the {company} renewal 🎉', 'pipeline review numbers are in the sheet', '{company} wants a discount, thoughts?',

@@ -38,13 +38,14 @@ type Rule = readonly [string, RegExp];
 const MEETING_NOUNS: Rule[] = [
   ['meeting', /\bmeetings?\b(?! (?:the )?(?:deadline|requirements?|criteria|expectations|sla))|\bmtg\b/],
   ['meet', /\b(?:meet|meet up|meetup)\b(?! (?:the |our |all )?(?:deadline|requirements?|criteria|expectations|sla|goal|target|needs|bar|spec))/],
-  ['sync', /\b(?:sync|sync-up|syncup|sync up)\b(?! (?:job|jobs|script|failed|error|the (?:repo|branch|db|data|files?)))/],
+  // "sync the auth config with staging" syncs data, not people.
+  ['sync', /\b(?:sync|sync-up|syncup|sync up)\b(?! (?:job|jobs|script|failed|error|status|worker|process|the (?:repo|branch|db|data|files?))| (?:the |our |this |that |my |your )[\w-]+(?: [\w-]+)? (?:configs?|settings|data|schema|state|repo|branch|files?|env|secrets?|fork)\b| [^.?!]{0,30}\bwith (?:staging|prod|production|main|master|upstream|origin)\b)/],
   ['call', /\b(?:a|the|our|quick|short|video|zoom|phone|conf(?:erence)?|intro|sales|client|customer|team|weekly|daily|this|that|next|group|kickoff|kick-off|follow-?up|catch-?up|sync|planning|review|status|update|strategy|demo|partner|vendor|board|investor|onboarding|training|discovery|design|1:1|standup|today's|tomorrow's|brief|15|30|45|60)[- ](?:min(?:ute)?s?[- ])?call\b|\b(?:for|from|after|before|on|in|into|during|join|joining) (?:the |our |a |this |that |today's |tomorrow's )?call\b(?![- ]?(?:stack|site|graph|back|sign|center|centre))|\bcall (?:with|at|on (?:mon|tue|wed|thu|fri)|tomorrow|today|later|now|in \d|this (?:afternoon|morning))|\b(?:hop|jump|get|be|join|dial) (?:on|in|into)(?: to)? (?:a |the |our )?(?:quick )?call\b|\b(?:call|ring) (?:me|you)\b|\bgive (?:me|you|them|him|her) a (?:call|ring)\b/],
   ['1:1', /\b(?:1:1|1-1|1on1|1-on-1|one[- ]on[- ]one|o3)s?\b/],
   ['standup', /\bstand[- ]?ups?\b|\bdaily scrum\b|\bscrum\b/],
   ['retro', /\bretro(?:spective)?s?\b(?! items?\b)/],
   ['huddle', /\bhuddles?\b/],
-  ['conference', /\b(?:zoom|hangout|google meet|teams call|webex|gmeet|video chat|vc)\b/],
+  ['conference', /\b(?:zoom(?! (?:in|out|level)\b)|hangout|google meet|teams call|webex|gmeet|video chat|vc)\b/],
   ['catch up', /\bcatch[- ]?up\b|\btouch base\b|\bcheck[- ]in\b(?! (?:the|your|my|code|changes))|\bconnect (?:on|about|tomorrow|today|later|this week|next week)/],
   ['session', /\b(?:post-?mortem(?! doc)|demo prep|demo|planning(?! (?:to|on|for|ahead|doc))|kick-?off|planning (?:session|meeting)|sprint planning|grooming|refinement|backlog review|design review|demo day|office hours|all[- ]hands|town ?hall|brainstorm(?:ing)?(?: session)?|workshop|walk-?through|debrief|interview|offsite|board meeting|review meeting|sync meeting|sit down|whiteboard session|working session|pairing session|conference room|meeting room|(?:arch(?:itecture)?|roadmap|design|budget|quarterly|business|product|sprint|portfolio|strategy|ops|weekly|monthly|board|account|program|project|launch|security|qbr|hiring|pipeline) (?:review|reveiw|sync|kickoff|planning))s?\b/],
   ['outcome', /\bwhat we discussed\b|\bnotes are (?:in|up|here)\b|\bthanks for the time\b|^post-(?:meeting|call|sync):|\b(?:ais|action items|notes|follow-?ups?) from the (?:sync|call|meeting|chat|standup|retro|1:1)\b|\bfollow-?up from (?:the |our |today's )?[\w-]+(?: [\w-]+)?:|\bas discussed (?:in|at|during|on) (?:the |our |today's |yesterday's )?\w+|\b(?:outcome|notes|action items?|recap|summary|tl;?dr|minutes|takeaways|follow-?ups?|decisions|writeup|write-up|recording)(?: \+ \w+)? (?:from|of|for|in) (?:the |today's |yesterday's |our |this |this morning's |last )?(?:[\w-]+ ){0,2}(?:call|meeting|sync|chat|standup|stand-up|retro|review|postmortem|post-mortem|demo|1:1|session|interview|kickoff|planning|workshop|huddle|offsite)\b|^action items?:|\b(?:call|meeting|sync|1:1|standup|retro) notes\b|\bfollowing up on (?:the |our |today's |yesterday's )?(?:call|meeting|sync|chat|standup|retro|1:1|\w+ review)\b|\b(?:great|good|productive|helpful) (?:chat|call)!/],
@@ -109,14 +110,17 @@ const SPELLED_CLOCK = /\b(?:at )?(?:one|two|three|four|five|six|seven|eight|nine
 const BUSY = /\bheads[- ]down\b|\bfocus(?:ing)? time\b|\bworking from\b|\bwfh\b|\bout of (?:the )?office\b/;
 
 const DISTRACTORS: Rule[] = [
-  ['release', /\b(?:(?:push(?:ed|ing)?|merg(?:e|ed|ing)) to (?:prod|production|main|master|staging)|feature flags?|flag(?:ged)? (?:on|off)|\d+% (?:rollout|of (?:users|traffic))|deploy(?:s|ed|ing|ment)?|release[sd]?|releasing|roll(?:ing)?[- ]?out|ship(?:ping|ped)?|code freeze|freeze|merge window|maintenance(?: window)?|downtime|cutover|go[- ]live|hotfix|rollback|migration|ci|pipeline|build|cron|backup|upgrade)\b/],
+  ['release', /\b(?:launch(?:es|ed|ing)?\b(?! plan)|(?:push(?:ed|ing)?|merg(?:e|ed|ing)) to (?:prod|production|main|master|staging)|feature flags?|flag(?:ged)? (?:on|off)|\d+% (?:rollout|of (?:users|traffic))|deploy(?:s|ed|ing|ment)?|release[sd]?|releasing|roll(?:ing)?[- ]?out|ship(?:ping|ped)?|code freeze|freeze|merge window|maintenance(?: window)?|downtime|cutover|go[- ]live|hotfix|rollback|migration|ci|pipeline|build|cron|backup|upgrade)\b/],
   ['content', /\b(?:blog ?posts?|newsletters?|press release|tweets?|changelog|release notes|email blast|social post|webinar recording)\b/],
   ['deadline', /\b(?:due|deadline|eod|eow|by end of (?:day|week)|submit(?:ted)? by|turn in|expires?|expiry|renewal|timesheets?|invoice)\b/],
   ['incident', /\b(?:incident|outage|sev-?\d|p[0-3]\b|pagerduty|paged|paging|alert(?:s|ing)?|on-?call|handoff|hand-off|rotation|escalat\w*|error rate|latency|5\d\d(?:s)?\b|degraded)\b/],
   ['code call', /\b(?:good|bad|great|tough|hard|judgment|judgement|close|right|wrong|your|the right|fair|api|function|method|rpc|system|sys|http|network|recursive|async|remote|blocking|db|database|grpc|ajax|fetch|extra|redundant|duplicate|nested|external|outbound|service|sdk)[- ]calls?\b|\bcall(?:s|ed|ing)? (?:the|this|that|it|a|an|our|my|your)? ?(?:function|method|api|endpoint|hook|handler|service|script|fn|callback)\b|\bcall ?stack\b|\bcallbacks?\b|\b\w+\(\)/],
-  ['social', /(?<!\b(?:after|before|post|pre|over)[- ])\blunch\b|\b(?:dinner|breakfast|brunch|drinks?|beers?|happy hour|party|bbq|barbecue|birthday|potluck|game night|karaoke|pub|bar|trivia|movie|hike|picnic|cake|pizza|coffee|boba|tea)\b/],
+  ['social', /(?<!\b(?:after|before|post|pre|over)[- ])\blunch\b|\b(?:dinner|breakfast|brunch|drinks?|beers?|happy hour|party|bbq|barbecue|birthday|potluck|game night|karaoke|pub|bar|trivia|movie|hike|picnic|cake|pizza|coffee|boba|tea|dentist|doctor'?s?|haircut|physio|yoga|gym|my appointment)\b/],
   ['general talk', /\b(?:too many|so many|fewer|less|more|all these|all the|endless|back[- ]to[- ]back|pointless|useless|hate|love|no more) meetings\b|\bmeetings? (?:culture|fatigue|load|overload|hell|free|in general)\b|\bno[- ]meeting\b|\bmeeting[- ]free\b|\bmeetings are\b|\bmeetings (?:could|should) (?:have been|be)\b/],
 ];
+
+/** A time asked "for the launch" or "for the deploy" is the release's time, not a meeting's. */
+const FOR_RELEASE = /\bfor (?:the |our |this |that )?[\w -]{0,30}\b(?:launch|release|deploy(?:ment)?|migration|cutover|freeze|go-live)\b/;
 
 /** Meeting evidence strong enough to outweigh a distractor ("release sync at 3pm"). */
 const STRONG_NOUNS = new Set(['named', 'live talk', 'outcome', 'agenda', 'meeting', 'standup', 'retro', '1:1', 'huddle', 'conference', 'session', 'invite', 'sync', 'call']);
@@ -260,7 +264,8 @@ export function detectSignal(input: SignalInput): Signal | null {
   if (vetoed.some(([d]) => d === 'code call') && nouns.every(([n]) => n === 'call')) return null;
   if (nouns.length === 0) {
     // No meeting word, but a request for a time ("are you free Thu 2pm?", "can we move it to 3?").
-    if ((kind === 'propose' || kind === 'reschedule' || (kind === 'reminder' && clockish && text.includes('?'))) && (clockish || (times.length > 0 && text.includes('?'))) && (vetoed.length === 0 || request)) {
+    // Without a meeting word, a distractor ("how does Friday look for the launch?") says what the time is for.
+    if ((kind === 'propose' || kind === 'reschedule' || (kind === 'reminder' && clockish && text.includes('?'))) && (clockish || (times.length > 0 && text.includes('?'))) && (vetoed.length === 0 || (request && !FOR_RELEASE.test(text)))) {
       return finish(m, kind, 0.55, [...evidence, 'no-noun:time-request'], times, links);
     }
     return null;
