@@ -5,10 +5,9 @@
  */
 import { resolve } from 'node:path';
 import { Option } from 'commander';
-import { UsageError } from '../../core/errors.js';
-import { FILTER_TABLES, FilterError, type FilterTable } from '../../sinks/search/filters.js';
+import { FILTER_TABLES, filteredQuery, type FilterTable } from '../../sinks/search/filters.js';
 import { dbOption, number } from '../options.js';
-import { addFilterOptions, filtersFromFlags, openForReading, type FilterFlags } from './meetings.js';
+import { addFilterOptions, asUsage, filtersFromFlags, openForReading, type FilterFlags } from './meetings.js';
 import type { RegisterCommand } from './registry.js';
 
 type Format = 'parquet' | 'csv' | 'json' | 'ndjson' | 'xlsx' | 'html';
@@ -23,6 +22,8 @@ export interface ExportFlags extends FilterFlags {
 
 export async function runExport(flags: ExportFlags): Promise<number> {
   const filters = filtersFromFlags(flags);
+  // Checked before the database is opened, so a filter that does not fit the table is a usage error.
+  asUsage(() => filteredQuery(flags.table, filters));
   const { exportData } = await import('../../sinks/export/export.js');
   const db = await openForReading(flags.db);
   try {
@@ -31,9 +32,6 @@ export async function runExport(flags: ExportFlags): Promise<number> {
     const what = flags.format === 'xlsx' || flags.format === 'html' ? 'meetings' : `${flags.table} rows`;
     process.stdout.write(`wrote ${result.path}: ${result.rows} ${what}, ${result.bytes} bytes in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return 0;
-  } catch (err) {
-    if (err instanceof FilterError) throw new UsageError(err.message);
-    throw err;
   } finally {
     db.close();
   }

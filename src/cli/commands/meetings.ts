@@ -53,6 +53,16 @@ export function filtersFromFlags(flags: FilterFlags, defaults: { limit?: number 
   }
 }
 
+/** Runs `build`, turning a FilterError (a filter that does not fit the table) into a usage error. */
+export function asUsage<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (err) {
+    if (err instanceof FilterError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export async function openForReading(path: string): Promise<Database> {
   if (!existsSync(path)) throw new InputError('INPUT_NOT_FOUND', path, 'no database here; run `convene replay` first or pass --db');
   // Imported here so that registering the command does not load the DuckDB binding.
@@ -65,9 +75,9 @@ export const DEFAULT_LIST_LIMIT = 50;
 
 export async function runMeetings(flags: FilterFlags & { db: string; format: 'table' | 'json' | 'csv' }): Promise<number> {
   const filters = filtersFromFlags(flags, { limit: flags.format === 'table' ? DEFAULT_LIST_LIMIT : undefined });
+  const q = asUsage(() => meetingListQuery(filters));
   const db = await openForReading(flags.db);
   try {
-    const q = meetingListQuery(filters);
     const { columns, rows } = await db.table(q.sql, q.params);
     process.stdout.write(formatRows(columns, rows, flags.format) + '\n');
     return 0;
