@@ -49,11 +49,25 @@ export interface Source<T = unknown> {
 
 /**
  * A sink makes a batch durable: `write` resolves once the batch is committed. Writes are
- * idempotent (records are upserted by kind and key). `close` is idempotent.
+ * idempotent (records are upserted by kind and key). `close` is idempotent. A checkpoint given
+ * with a batch is committed atomically with it (sinks that cannot, such as files, say so in
+ * their summary and the runtime commits it after the write).
  */
 export interface Sink<T = unknown> {
-  write(batch: readonly Envelope<T>[]): Promise<void>;
+  write(batch: readonly Envelope<T>[], checkpoint?: Checkpoint): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * How far a source's records are durable. `scope` names the job (for a replay, the inputs), so
+ * that only the same command resumes from it; `complete` marks a source read to its end.
+ */
+export interface Checkpoint {
+  readonly scope: string;
+  readonly source: string;
+  readonly cursor: Cursor | null;
+  readonly records: number;
+  readonly complete: boolean;
 }
 
 interface Definition<C> {

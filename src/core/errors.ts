@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   GOOGLE_NOT_FOUND: { retryable: false, hint: 'The calendar, file or user does not exist or the impersonated user cannot see it; check the config.' },
   GOOGLE_UNAVAILABLE: { retryable: true, hint: 'Google did not answer properly (5xx, timeout or an unreadable body); convene retries with back-off.' },
   GOOGLE_API_ERROR: { retryable: false, hint: 'Google refused the call; the reason is named in the message.' },
+  CHECKPOINT_MISMATCH: { retryable: false, hint: 'The input changed since the interrupted run; run the command again with --full-refresh to start over.' },
   INTERNAL: { retryable: false, hint: 'This is a bug in convene; please report it with the command you ran.' },
 } as const satisfies Record<string, { retryable: boolean; hint: string }>;
 

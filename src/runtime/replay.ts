@@ -6,6 +6,7 @@
  * and Drive (the event index the correlation needs), then the Slack export (its users, then
  * channels, then messages through the intelligence), then the identity map.
  */
+import { createHash } from 'node:crypto';
 import { from, type Observable } from 'rxjs';
 import type { ComponentContext } from '../core/component.js';
 import { envelope, type Envelope } from '../core/envelope.js';
@@ -16,6 +17,8 @@ import type { Gate } from '../core/rx.js';
 import { EventIndex } from '../operators/event-index.logic.js';
 import { IdentityIndex } from '../operators/identity.logic.js';
 import { meetingIntelligenceOperator } from '../operators/meeting-intelligence.operator.js';
+import { clearCheckpoints, loadCheckpoints } from '../sinks/duckdb/checkpoints.js';
+import type { Database } from '../sinks/duckdb/database.js';
 import { DuckdbSink } from '../sinks/duckdb/duckdb.sink.js';
 import { validateDatabase, type ValidationReport } from '../sinks/duckdb/validate.js';
 import { findSource, type RegisteredSource } from '../sources/registry.js';
@@ -30,6 +33,8 @@ export interface ReplayOptions {
   /** One line per stage for people watching the terminal. */
   progress?: (line: string) => void;
   clock?: () => Date;
+  /** Ignore the checkpoints of an interrupted run of the same inputs and read everything again. */
+  fullRefresh?: boolean;
 }
 
 export interface ReplayResult {
@@ -39,6 +44,8 @@ export interface ReplayResult {
   stages: Record<string, StageCounts>;
   validation: ValidationReport;
   problems: number;
+  /** The interrupted run this one resumed, if any. */
+  resumedFrom: string | null;
 }
 
 const SOURCE_KINDS = new Set(['person', 'channel', 'message', 'calendar_event', 'drive_file', 'problem']);
@@ -57,7 +64,12 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
   const batchSize = options.batchSize ?? 2048;
   const sink = new DuckdbSink(options.dbPath, runId);
   const db = await sink.database();
-  await startRun(db, runId, 'replay', 'full', inputs, clock());
+  const scope = replayScope(inputs);
+  const resumedFrom = options.fullRefresh ? null : await interruptedRun(db, scope, runId);
+  if (!resumedFrom) await clearCheckpoints(db, scope);
+  const checkpoints = (await loadCheckpoints(db, scope)).bySource;
+  await startRun(db, runId, 'replay', resumedFrom ? 'resume' : 'full', { scope, inputs, resumedFrom }, clock());
+  if (resumedFrom) progress(`resuming run ${resumedFrom} from its checkpoints`);
 
   const identities = new IdentityIndex();
   const events = new EventIndex();
@@ -74,9 +86,13 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
       ? [meetingIntelligenceOperator.create({}, { logger: logger.child({ component: 'meeting-intelligence' }), runId, deps: { events, identities, timezoneOf: (id: string) => timezones.get(id) ?? { tz: null, offsetMinutes: null } } })]
       : [];
     const started = Date.now();
+    const resume = checkpoints.get(name);
     stages[name] = await runStage(read, operators, sink, {
       batchSize,
       sourceKinds: SOURCE_KINDS,
+      checkpoint: { scope, source: name },
+      skipThrough: resume?.cursor ?? null,
+      boundary: channelBoundary,
       onRecord: (e) => {
         if (e.kind === 'person') {
           const p = e.payload as Person;
@@ -91,7 +107,8 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
       },
     });
     const counted = Object.entries(stages[name]!.read).map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing';
-    progress(`${name.padEnd(10)} read ${counted} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const resumed = stages[name]!.resumed ? ` (${stages[name]!.resumed} were durable already)` : '';
+    progress(`${name.padEnd(10)} read ${counted} in ${((Date.now() - started) / 1000).toFixed(1)} s${resumed}`);
   };
 
   let status: RunStatus = 'failed';
@@ -104,6 +121,7 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
     await stage('slack', 'slack-export', { path: inputs.slack }, { intelligence: true });
     const identityEnvelopes = identities.all().map((m) => envelope('identity', m.key, 0, 'identity-mapping', m));
     stages['identities'] = await runStage(() => from(identityEnvelopes), [], sink, { batchSize });
+    await clearCheckpoints(db, scope);
     status = 'succeeded';
   } catch (err) {
     failure = err instanceof ConveneError ? err.describe() : err instanceof Error ? err.message : String(err);
@@ -117,7 +135,36 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
   if (status === 'failed') {
     throw new ConveneError('INTERNAL', `replay failed: ${failure}`, { subject: runId });
   }
-  return { runId, status, totals, stages, validation, problems: totals.problems };
+  return { runId, status, totals, stages, validation, problems: totals.problems, resumedFrom };
+}
+
+/** A replay's checkpoints belong to its inputs: the same command resumes, another starts afresh. */
+export function replayScope(inputs: ReplayInputs): string {
+  return `replay:${createHash('sha256').update(JSON.stringify(inputs)).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * The newest earlier run of the same scope, if it did not finish (killed, or failed): its
+ * checkpoints are resumed. Such runs are marked failed, since nothing will finish them now.
+ */
+async function interruptedRun(db: Database, scope: string, runId: string): Promise<string | null> {
+  const rows = await db.all(
+    `SELECT run_id, status FROM runs WHERE json_extract_string(config, '$.scope') = ? AND run_id <> ? ORDER BY started_at DESC LIMIT 1`,
+    [scope, runId],
+  );
+  const last = rows[0];
+  if (!last || last['status'] === 'succeeded' || last['status'] === 'partial') return null;
+  await db.run(
+    `UPDATE runs SET status = 'failed', message = coalesce(message, 'interrupted') WHERE status = 'running' AND json_extract_string(config, '$.scope') = ?`,
+    [scope],
+  );
+  return String(last['run_id']);
+}
+
+/** Messages may be resumed after only at the end of a channel: the intelligence's thread state is per channel. */
+function channelBoundary(prev: Envelope, next: Envelope): boolean {
+  if (prev.kind !== 'message' || next.kind !== 'message') return true;
+  return (prev.payload as { channelId: string }).channelId !== (next.payload as { channelId: string }).channelId;
 }
 
 function totalsOf(stages: Record<string, StageCounts>): RunTotals {

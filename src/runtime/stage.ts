@@ -1,18 +1,33 @@
 /**
  * Runs one stage of a pipeline: a source's envelopes through operators into a sink, in
- * batches, with backpressure. The source pulls its next page only while fewer than
- * `highWater` of its records are waiting to be acknowledged by the sink.
+ * batches, with backpressure and checkpoints.
+ *
+ * Backpressure: the source pulls its next page only while fewer than `highWater` of its
+ * records are waiting to be acknowledged by the sink.
+ *
+ * Checkpoints: a source record may be resumed after once it and everything the operators
+ * derive from it are durable. Operators emit derived records right after the record they come
+ * from, so when the next source record arrives at a boundary (see `boundary`), the previous
+ * one is complete; the checkpoint written with a batch names the last such record, inside the
+ * batch's own transaction.
+ *
+ * Resuming: with `skipThrough`, the stage reads and processes from the start (the operators'
+ * state is rebuilt from the input) but writes nothing up to and including that record and
+ * what was derived from it: those are durable already.
  */
-import { bufferCount, concatMap, lastValueFrom, type Observable, type OperatorFunction, defaultIfEmpty, tap } from 'rxjs';
-import type { Sink } from '../core/component.js';
-import type { Envelope } from '../core/envelope.js';
+import { bufferCount, concatMap, defaultIfEmpty, lastValueFrom, tap, type Observable, type OperatorFunction } from 'rxjs';
+import type { Checkpoint, Sink } from '../core/component.js';
+import type { Cursor, Envelope } from '../core/envelope.js';
+import { ConveneError } from '../core/errors.js';
 import { Gate } from '../core/rx.js';
 
 export interface StageCounts {
   /** Envelopes the source emitted, by kind (problems included). */
   read: Record<string, number>;
-  /** Envelopes the sink acknowledged, by kind (derived records included). */
+  /** Envelopes the sink acknowledged, by kind (derived records included), and those durable from an earlier run. */
   stored: Record<string, number>;
+  /** Source records that were durable already (a resumed run). */
+  resumed: number;
 }
 
 export interface StageOptions {
@@ -23,11 +38,21 @@ export interface StageOptions {
   onRecord?: (e: Envelope) => void;
   /** Called after each committed batch. */
   onBatch?: (counts: StageCounts) => void;
+  /** Where checkpoints go: the job's scope and the source's name. Absent: none are written. */
+  checkpoint?: { scope: string; source: string };
+  /** Resume: write nothing up to and including this source record. */
+  skipThrough?: Cursor | null;
+  /** True when `prev` (and what is derived from it) is complete once `next` arrives. Default: always. */
+  boundary?: (prev: Envelope, next: Envelope) => boolean;
 }
 
 export function newGate(batchSize: number): Gate {
   // Above the batch size, so a half-filled batch can always be flushed by the next records.
   return new Gate(batchSize * 4);
+}
+
+export function sameCursor(a: Cursor | undefined | null, b: Cursor | undefined | null): boolean {
+  return !!a && !!b && a.source === b.source && JSON.stringify(a.position) === JSON.stringify(b.position);
 }
 
 export async function runStage(
@@ -37,7 +62,10 @@ export async function runStage(
   options: StageOptions,
 ): Promise<StageCounts> {
   const gate = newGate(options.batchSize);
-  const counts: StageCounts = { read: {}, stored: {} };
+  const counts: StageCounts = { read: {}, stored: {}, resumed: 0 };
+  const isSource = (e: Envelope): boolean => !options.sourceKinds || options.sourceKinds.has(e.kind);
+  const boundary = options.boundary ?? (() => true);
+
   let source$ = read(gate).pipe(
     tap((e) => {
       counts.read[e.kind] = (counts.read[e.kind] ?? 0) + 1;
@@ -45,22 +73,63 @@ export async function runStage(
     }),
   );
   for (const op of operators) source$ = source$.pipe(op);
-  const sourceKinds = options.sourceKinds;
+
+  let skipping = options.skipThrough != null;
+  let passedSkipPoint = false;
+  let prevSource: Envelope | null = null;
+  let safe: { cursor: Cursor; records: number } | null = null;
+  let committedSafe: Cursor | null = null;
+  let sourceRecords = 0;
+
+  const checkpointOf = (cursor: Cursor | null, records: number, complete: boolean): Checkpoint | undefined =>
+    options.checkpoint ? { scope: options.checkpoint.scope, source: options.checkpoint.source, cursor, records, complete } : undefined;
+
   await lastValueFrom(
     source$.pipe(
       bufferCount(options.batchSize),
       concatMap(async (batch) => {
-        await sink.write(batch);
+        const keep: Envelope[] = [];
         let fromSource = 0;
         for (const e of batch) {
-          counts.stored[e.kind] = (counts.stored[e.kind] ?? 0) + 1;
-          if (!sourceKinds || sourceKinds.has(e.kind)) fromSource++;
+          const src = isSource(e);
+          if (src) {
+            fromSource++;
+            if (prevSource?.cursor && boundary(prevSource, e)) safe = { cursor: prevSource.cursor, records: sourceRecords };
+            sourceRecords++;
+            prevSource = e;
+          }
+          if (skipping) {
+            if (src && passedSkipPoint) skipping = false;
+            else {
+              if (src && sameCursor(e.cursor, options.skipThrough)) passedSkipPoint = true;
+              if (src) counts.resumed++;
+              counts.stored[e.kind] = (counts.stored[e.kind] ?? 0) + 1;
+              continue;
+            }
+          }
+          keep.push(e);
         }
+        const s = safe as { cursor: Cursor; records: number } | null;
+        const checkpoint = !skipping && s && !sameCursor(s.cursor, committedSafe) ? checkpointOf(s.cursor, s.records, false) : undefined;
+        if (keep.length > 0 || checkpoint) {
+          await sink.write(keep, checkpoint);
+          if (checkpoint) committedSafe = checkpoint.cursor;
+        }
+        for (const e of keep) counts.stored[e.kind] = (counts.stored[e.kind] ?? 0) + 1;
         gate.acked(fromSource);
         options.onBatch?.(counts);
       }),
       defaultIfEmpty(undefined),
     ),
   );
+  if (options.skipThrough != null && !passedSkipPoint) {
+    throw new ConveneError('CHECKPOINT_MISMATCH', `the record the last checkpoint names (${JSON.stringify(options.skipThrough.position)}) is no longer in the input`, {
+      subject: options.checkpoint?.source ?? options.skipThrough.source,
+    });
+  }
+  if (options.checkpoint) {
+    const last = prevSource as Envelope | null;
+    await sink.write([], checkpointOf(last?.cursor ?? null, sourceRecords, true));
+  }
   return counts;
 }

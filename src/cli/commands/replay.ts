@@ -13,6 +13,7 @@ export interface ReplayFlags {
   db: string;
   batchSize: number;
   quiet?: boolean;
+  fullRefresh?: boolean;
 }
 
 /** Problems printed in full; the rest are counted and stay queryable in input_problems. */
@@ -27,7 +28,7 @@ export async function replayAndReport(bundle: string | undefined, flags: ReplayF
     ...(flags.people ? { people: resolve(flags.people) } : {}),
   });
   const started = Date.now();
-  const result = await replay(inputs, { dbPath: flags.db, logger: cliLogger(), batchSize: flags.batchSize, progress: flags.quiet ? () => undefined : print });
+  const result = await replay(inputs, { dbPath: flags.db, logger: cliLogger(), batchSize: flags.batchSize, fullRefresh: flags.fullRefresh ?? false, progress: flags.quiet ? () => undefined : print });
   const t = result.totals;
   if (result.problems > 0) {
     const db = await Database.open(flags.db, { readOnly: true });

@@ -7,7 +7,8 @@
  * `problem` envelopes go to the input_problems bookkeeping table.
  */
 import { z } from 'zod';
-import type { ComponentContext, Sink, SinkDef } from '../../core/component.js';
+import type { Checkpoint, ComponentContext, Sink, SinkDef } from '../../core/component.js';
+import { CHECKPOINT_DDL, saveCheckpoint } from './checkpoints.js';
 import type { Envelope } from '../../core/envelope.js';
 import type { InputProblem } from '../../core/records.js';
 import { Database, type CellValue, type ColumnType } from './database.js';
@@ -41,15 +42,16 @@ export class DuckdbSink implements Sink {
     this.opening ??= (async () => {
       const db = typeof this.target === 'string' ? await Database.open(this.target) : this.target;
       await migrate(db);
+      await db.run(CHECKPOINT_DDL);
       this.db = db;
       return db;
     })();
     return this.opening;
   }
 
-  async write(batch: readonly Envelope[]): Promise<void> {
+  async write(batch: readonly Envelope[], checkpoint?: Checkpoint): Promise<void> {
     if (this.closed) throw new Error('write after close');
-    if (batch.length === 0) return;
+    if (batch.length === 0 && checkpoint === undefined) return;
     await this.database();
     const byTable = new Map<TableSpec, Envelope[]>();
     const problems: InputProblem[] = [];
@@ -77,6 +79,7 @@ export class DuckdbSink implements Sink {
         await this.db.run(`DELETE FROM ${stage}`);
       }
       if (problems.length > 0) await this.writeProblems(problems);
+      if (checkpoint) await saveCheckpoint(this.db, checkpoint, this.runId);
     });
   }
 
@@ -85,6 +88,9 @@ export class DuckdbSink implements Sink {
     if (!this.staged.has(stage)) {
       await this.db.run(`CREATE OR REPLACE TEMP TABLE ${stage} AS SELECT *, 0::BIGINT AS seq FROM ${spec.table} LIMIT 0`);
       this.staged.add(stage);
+    } else {
+      // Left over only when an earlier batch failed: those rows were not committed and must not be now.
+      await this.db.run(`DELETE FROM ${stage}`);
     }
     const types: ColumnType[] = [...spec.columns.map((c) => c.type), 'VARCHAR', 'VARCHAR', 'BIGINT'];
     const rows: CellValue[][] = envelopes.map((e, i) => {
