@@ -43,6 +43,8 @@ export function translateSlackError(err: unknown, method: string, subject: strin
       }
       if (error === 'not_in_channel') return new SlackApiError('SLACK_NOT_IN_CHANNEL', `the app is not a member of the channel, so ${method} cannot read it`, { cause: err, subject, slackError: error });
       if (error === 'channel_not_found') return new SlackApiError('SLACK_CHANNEL_NOT_FOUND', `${method}: the channel was not found`, { cause: err, subject, slackError: error });
+      // An unreadable body comes back as a platform error whose "error" is the raw text.
+      if (!/^[a-z0-9_]+$/.test(error)) return new SlackApiError('SLACK_UNAVAILABLE', `${method} answered with a body that is not Slack JSON`, { cause: err, subject });
       if (TRANSIENT.has(error)) return new SlackApiError('SLACK_UNAVAILABLE', `${method} failed on Slack's side (${error})`, { cause: err, subject, slackError: error });
       return new SlackApiError('SLACK_API_ERROR', `${method} failed: ${error}`, { cause: err, subject, slackError: error });
     }

@@ -130,4 +130,16 @@ test('429s are waited out through the call gate and every message still arrives'
   });
 });
 
+test('with 5xx, 429, timeout and malformed faults injected, the call gate still collects every message', async () => {
+  await withEmulator({ faults: { '5xx': 0.08, '429': 0.08, timeout: 0.03, malformed: 0.05 }, seed: 11, tierScale: 1000, timeoutHoldMs: 5_000 }, async (emu) => {
+    const gate = new LimitedCallGate({ limits: { tierScale: 1000, backoffMs: 1, maxAttempts: 15 } });
+    const config = SlackWebConfig.parse({ token: EMULATOR_SLACK_TOKEN, apiUrl: emu.slackApiUrl, pageLimit: 50, concurrency: 8, timeoutMs: 250 });
+    const live = await readAll(slackWebSource.create(config, context({ calls: gate })));
+    const replay = await readAll(slackExportSource.create({ path: join(smallBundle(), 'slack') }, context()));
+    const keys = (es: typeof live.envelopes) => [...new Set(ofKind(es, 'message').map((e) => e.key))].sort();
+    assert.equal(keys(live.envelopes), keys(replay.envelopes));
+    for (const kind of ['5xx', '429', 'timeout', 'malformed']) assert.ok((emu.stats.faults[kind] ?? 0) > 0, `${kind} faults were injected`);
+  });
+});
+
 test.run();
