@@ -20,11 +20,13 @@ export const TEMPLATES: Record<CoordKind, readonly string[]> = {
     '{name} are you around {when}? would love {dur} on {topic}', 'can we meet {when}?', 'pinging about {topic} - meet {when}?',
     'sending a calendar invite for {title} {when}', 'booking {dur} {when} for {title} if nobody objects', 'how does {when} look for you?',
     'should we hop on a call {when} to figure out {topic}?',
+    'put something on my cal for {when}, {topic}', 'open {when}? need your eyes on {topic}', 'what about {when} for {title}?',
+    'I can do {when} if that suits', '{when} for {topic}? 30 min tops', 'would love to pick your brain on {topic}, {when}?',
   ],
   confirm: [
     '👍', ':+1:', 'works for me', 'sure', "I'll join", 'sounds good', 'yep', 'perfect, see you then', 'ok!', '👌', 'yes!',
     'that works', ':white_check_mark:', 'count me in', 'booked', 'great, accepted the invite', 'works', 'sg', 'sgtm', 'see you there',
-    "i'm in", 'yes works', 'ok lets do it', 'works on my end :+1:', 'accepted', 'sure thing', 'can do', 'see you {day}', 'will be there',
+    "i'm in", 'yes works', 'ok lets do it', 'works on my end :+1:', 'accepted', 'sure thing', 'can do', 'see you {day}', 'will be there', 'done, invite accepted', 'ok cool', 'fine by me', 'lgtm 👍', 'yup',
   ],
   decline: [
     "can't make it, sorry", 'I have a conflict, go ahead without me', "won't be able to join", "I'm ooo then, sorry 🙏",
