@@ -24,8 +24,16 @@ type Cell = string | number | boolean | Date | null;
 export function toCell(value: unknown): Cell {
   if (value === null || value === undefined) return null;
   if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' || value instanceof Date) return value;
-  return JSON.stringify(value);
+  if (typeof value === 'string') return clip(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
+  return clip(JSON.stringify(value));
+}
+
+/** Excel refuses a cell of more than 32,767 characters. */
+export const MAX_CELL_CHARS = 32_767;
+
+function clip(text: string): string {
+  return text.length <= MAX_CELL_CHARS ? text : `${text.slice(0, MAX_CELL_CHARS - 1)}…`;
 }
 
 async function writeSheet(
