@@ -12,6 +12,7 @@ import { exportCommand } from './export.js';
 import { archiveCommand } from './archive.js';
 import { detectCommand } from './detect.js';
 import { explainCommand } from './explain.js';
+import { peopleCommand } from './people.js';
 
 export type RegisterCommand = (program: Command, exit: { code: number }) => void;
 
@@ -113,6 +114,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   archiveCommand,
   detectCommand,
   explainCommand,
+  peopleCommand,
   demoCommand,
   emulateCommand,
   planCommand,
