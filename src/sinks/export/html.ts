@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { summarize } from '../../runtime/summary.js';
 import type { Database } from '../duckdb/database.js';
 import { renderReport, type ReportTable } from '../report/report.js';
-import { meetingListQuery, type Filters } from '../search/filters.js';
+import { describeFilters, meetingListQuery, type Filters } from '../search/filters.js';
 
 export const DEFAULT_MAX_HTML_ROWS = 5000;
 
@@ -25,6 +25,8 @@ export async function writeHtmlReport(db: Database, path: string, filters: Filte
   const summary = await summarize(db);
   const meetings = meetingListQuery(filters);
   const meetingTable = await selectTable(db, 'meetings', 'Meetings', meetings.sql, meetings.params, maxRows);
+  // The figures and charts above the tables describe the whole database; the tables the selection.
+  meetingTable.note = `${meetingTable.note ?? ''}; filters: ${describeFilters(filters)} (the figures and charts above cover the whole database)`;
   const messageTable = await selectTable(
     db,
     'messages',

@@ -6,7 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { Database, Row, SqlParam } from '../duckdb/database.js';
-import { meetingListQuery, type Filters } from '../search/filters.js';
+import { describeFilters, meetingListQuery, type Filters } from '../search/filters.js';
 
 /** Below Excel's 1,048,576-row sheet limit, leaving room for the header. */
 export const DEFAULT_MAX_SHEET_ROWS = 1_000_000;
@@ -111,6 +111,7 @@ export async function writeWorkbook(db: Database, path: string, filters: Filters
   }
   const rowsOut: Array<[string, Cell]> = [
     ...Object.entries(figures).map(([k, v]): [string, Cell] => [k.replace(/_/g, ' '), toCell(v)]),
+    ['filters', describeFilters(filters)],
     ...[...selected].map(([k, n]): [string, Cell] => [`${k} selected`, n]),
     ...[...selected].filter(([, n]) => n > maxRows).map(([k, n]): [string, Cell] => [`${k} sheet`, `first ${maxRows} of ${n} rows`]),
   ];

@@ -58,6 +58,14 @@ export class FilterError extends Error {
 
 const FLAG: Record<string, string> = { from: '--from', to: '--to', channel: '--channel', person: '--person', team: '--team', kind: '--kind', minCost: '--min-cost', search: '--search', limit: '--limit', offset: '--offset' };
 
+/** The filters in words, for the notes of a report or workbook: 'none' when nothing is filtered. */
+export function describeFilters(f: Filters): string {
+  const parts = (Object.keys(FLAG) as Array<keyof Filters>)
+    .filter((k) => f[k] !== undefined && !(k === 'offset' && f.offset === 0))
+    .map((k) => `${FLAG[k]} ${JSON.stringify(f[k])}`);
+  return parts.length ? parts.join(' ') : 'none';
+}
+
 /** Validate raw filter values (as the CLI or a query string gives them); throws FilterError naming each bad flag. */
 export function parseFilters(input: Record<string, unknown>): Filters {
   const cleaned = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FilterError, filteredQuery, meetingListQuery, parseFilters, searchTerms } from '../../../src/sinks/search/filters.js';
+import { describeFilters, FilterError, filteredQuery, meetingListQuery, parseFilters, searchTerms } from '../../../src/sinks/search/filters.js';
 
 function problems(input: Record<string, unknown>): string {
   try {
@@ -48,6 +48,11 @@ test('search words are lower-cased, deduplicated and all required', () => {
   const q = meetingListQuery(parseFilters({ search: 'a b' }));
   assert.is(q.params.filter((p) => p === 'a').length, 2);
   assert.is(q.params.filter((p) => p === 'b').length, 2);
+});
+
+test('filters are described in words for reports', () => {
+  assert.is(describeFilters(parseFilters({})), 'none');
+  assert.is(describeFilters(parseFilters({ kind: 'huddle', minCost: 5, offset: 10 })), '--kind "huddle" --min-cost 5 --offset 10');
 });
 
 test.run();
