@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { collect, dbOption, formatOption, number } from '../options.js';
+import { configCommand } from './config.js';
 import { emulateCommand } from './emulate.js';
 import { planCommand } from './plan.js';
 import { meetingsCommand } from './meetings.js';
@@ -103,6 +104,7 @@ const demoCommand: RegisterCommand = (program, exit) => {
 };
 
 export const COMMANDS: readonly RegisterCommand[] = [
+  configCommand,
   generateCommand,
   replayCommand,
   evalCommand,

@@ -1,0 +1,31 @@
+/**
+ * convene's configuration: the global settings and one section per component. Each schema
+ * here (and each component's own config schema) is the only place its defaults are written.
+ *
+ * Per-component sections inherit the global `defaults` for the keys their schema knows
+ * (for example `concurrency` or `timeoutMs`) and may override them.
+ */
+import { z } from 'zod';
+
+export const DuckdbConfig = z.object({
+  memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 512MB').optional().describe('DuckDB memory_limit, e.g. \'512MB\'; absent: DuckDB\'s default (80 % of RAM).'),
+  threads: z.number().int().min(1).max(256).optional().describe('DuckDB threads; absent: one per core.'),
+});
+
+/** Settings every component section inherits unless it sets its own. */
+export const ComponentDefaults = z.object({
+  concurrency: z.number().int().min(1).max(64).optional().describe('Channels, calendars or files a source reads at the same time.'),
+  timeoutMs: z.number().int().min(100).optional().describe('How long one external call may take.'),
+});
+
+export const RootConfig = z
+  .object({
+    db: z.string().min(1).default('convene.duckdb').describe('The convene database file.'),
+    batchSize: z.number().int().min(1).max(1_000_000).default(2048).describe('Records per database transaction.'),
+    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn').describe('Log level for the JSON log lines on stderr.'),
+    duckdb: DuckdbConfig.default({}).describe('DuckDB settings for the database file.'),
+    defaults: ComponentDefaults.default({}).describe('Settings every component section inherits unless it sets its own.'),
+    sources: z.record(z.string(), z.record(z.string(), z.unknown())).default({}).describe('One section per source type (see `convene config print` and docs/config.md), e.g. "slack-web".'),
+  })
+  .strict();
+export type RootConfig = z.infer<typeof RootConfig>;
