@@ -2,9 +2,12 @@
  * `convene replay`: reads a bundle of exports as one batch, through the sources, the meeting
  * intelligence and into DuckDB, then validates the database and records the run.
  *
- * Stage order matters and is fixed: people first (people.csv, the directory), then calendars
- * and Drive (the event index the correlation needs), then the Slack export (its users, then
- * channels, then messages through the intelligence), then the identity map.
+ * Components are declared with their dependencies and run in topological order by the
+ * orchestrator: people (people.csv, the directory), calendars and Drive first (the indexes the
+ * correlation uses), then the Slack export (its users, then channels, then messages through
+ * the intelligence), then the identity map. A component that fails leaves the others' results
+ * complete: the Slack stage runs degraded without calendars (Slack-only results) and the run
+ * ends `partial`, with each component's fate in `runs.counts.components`.
  */
 import { createHash } from 'node:crypto';
 import { from, type Observable } from 'rxjs';
@@ -24,6 +27,7 @@ import { validateDatabase, type ValidationReport } from '../sinks/duckdb/validat
 import { findSource, type RegisteredSource } from '../sources/registry.js';
 import type { ReplayInputs } from './bundle.js';
 import { finishRun, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
+import { jobStatus, runTasks, type Task, type TaskResult } from './orchestrator.js';
 import { runStage, type StageCounts } from './stage.js';
 
 export interface ReplayOptions {
@@ -35,6 +39,8 @@ export interface ReplayOptions {
   clock?: () => Date;
   /** Ignore the checkpoints of an interrupted run of the same inputs and read everything again. */
   fullRefresh?: boolean;
+  /** Run independent components (people, directory, calendars, Drive) at the same time. */
+  parallel?: boolean;
 }
 
 export interface ReplayResult {
@@ -46,6 +52,8 @@ export interface ReplayResult {
   problems: number;
   /** The interrupted run this one resumed, if any. */
   resumedFrom: string | null;
+  /** What became of each component. */
+  components: TaskResult[];
 }
 
 const SOURCE_KINDS = new Set(['person', 'channel', 'message', 'calendar_event', 'drive_file', 'problem']);
@@ -111,31 +119,38 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
     progress(`${name.padEnd(10)} read ${counted} in ${((Date.now() - started) / 1000).toFixed(1)} s${resumed}`);
   };
 
-  let status: RunStatus = 'failed';
-  let failure: string | null = null;
-  try {
-    if (inputs.people) await stage('people', 'people-csv', { path: inputs.people });
-    if (inputs.directory.length) await stage('directory', 'directory-files', { paths: inputs.directory });
-    if (inputs.calendars.length) await stage('calendars', 'calendar-files', { paths: inputs.calendars });
-    if (inputs.drive.length) await stage('drive', 'drive-files', { paths: inputs.drive });
-    await stage('slack', 'slack-export', { path: inputs.slack }, { intelligence: true });
-    const identityEnvelopes = identities.all().map((m) => envelope('identity', m.key, 0, 'identity-mapping', m));
-    stages['identities'] = await runStage(() => from(identityEnvelopes), [], sink, { batchSize });
-    await clearCheckpoints(db, scope);
-    status = 'succeeded';
-  } catch (err) {
-    failure = err instanceof ConveneError ? err.describe() : err instanceof Error ? err.message : String(err);
-    logger.error({ err }, 'replay failed');
-  }
+  const tasks: Task[] = [];
+  if (inputs.people) tasks.push({ name: 'people', run: () => stage('people', 'people-csv', { path: inputs.people }) });
+  if (inputs.directory.length) tasks.push({ name: 'directory', run: () => stage('directory', 'directory-files', { paths: inputs.directory }) });
+  if (inputs.calendars.length) tasks.push({ name: 'calendars', run: () => stage('calendars', 'calendar-files', { paths: inputs.calendars }) });
+  if (inputs.drive.length) tasks.push({ name: 'drive', run: () => stage('drive', 'drive-files', { paths: inputs.drive }) });
+  const earlier = tasks.map((t) => t.name);
+  tasks.push({ name: 'slack', uses: earlier, run: () => stage('slack', 'slack-export', { path: inputs.slack }, { intelligence: true }) });
+  tasks.push({
+    name: 'identities',
+    needs: ['slack'],
+    uses: earlier.filter((n) => n === 'people' || n === 'directory'),
+    run: async () => {
+      const identityEnvelopes = identities.all().map((m) => envelope('identity', m.key, 0, 'identity-mapping', m));
+      stages['identities'] = await runStage(() => from(identityEnvelopes), [], sink, { batchSize });
+    },
+  });
+  const components = await runTasks(tasks, {
+    parallel: options.parallel ?? false,
+    onResult: (r) => {
+      if (r.status === 'failed') logger.error({ component: r.name, code: r.code }, r.reason ?? 'failed');
+    },
+  });
+  const status: RunStatus = jobStatus(components);
+  const failure = status === 'succeeded' ? null : components.filter((c) => c.status !== 'succeeded').map((c) => `${c.name} ${c.status}: ${c.reason}`).join('; ');
+  // A run that did not succeed keeps its checkpoints, so the same command resumes it.
+  if (status === 'succeeded') await clearCheckpoints(db, scope);
 
-  const totals = totalsOf(stages);
+  const totals = { ...totalsOf(stages), counts: { ...totalsOf(stages).counts, components } };
   const validation = await validateDatabase(db);
   await finishRun(db, runId, status, totals, validation, failure, clock());
   await sink.close();
-  if (status === 'failed') {
-    throw new ConveneError('INTERNAL', `replay failed: ${failure}`, { subject: runId });
-  }
-  return { runId, status, totals, stages, validation, problems: totals.problems, resumedFrom };
+  return { runId, status, totals, stages, validation, problems: totals.problems, resumedFrom, components };
 }
 
 /** A replay's checkpoints belong to its inputs: the same command resumes, another starts afresh. */

@@ -46,6 +46,7 @@ const replayCommand: RegisterCommand = (program, exit) => {
     .option('--batch-size <n>', 'records per database transaction', number('--batch-size', true), 2048)
     .option('--quiet', 'print only the final summary line')
     .option('--full-refresh', 'read everything again, even after an interrupted replay of the same inputs')
+    .option('--parallel', 'read people, directory, calendars and Drive at the same time')
     .action(async (bundle, opts) => {
       const { runReplay } = await import('./replay.js');
       exit.code = await runReplay(bundle, opts);

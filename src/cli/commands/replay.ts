@@ -14,6 +14,7 @@ export interface ReplayFlags {
   batchSize: number;
   quiet?: boolean;
   fullRefresh?: boolean;
+  parallel?: boolean;
 }
 
 /** Problems printed in full; the rest are counted and stay queryable in input_problems. */
@@ -28,7 +29,7 @@ export async function replayAndReport(bundle: string | undefined, flags: ReplayF
     ...(flags.people ? { people: resolve(flags.people) } : {}),
   });
   const started = Date.now();
-  const result = await replay(inputs, { dbPath: flags.db, logger: cliLogger(), batchSize: flags.batchSize, fullRefresh: flags.fullRefresh ?? false, progress: flags.quiet ? () => undefined : print });
+  const result = await replay(inputs, { dbPath: flags.db, logger: cliLogger(), batchSize: flags.batchSize, fullRefresh: flags.fullRefresh ?? false, parallel: flags.parallel ?? false, progress: flags.quiet ? () => undefined : print });
   const t = result.totals;
   if (result.problems > 0) {
     const db = await Database.open(flags.db, { readOnly: true });
@@ -40,12 +41,17 @@ export async function replayAndReport(bundle: string | undefined, flags: ReplayF
       db.close();
     }
   }
+  if (result.status !== 'succeeded') {
+    for (const c of result.components.filter((x) => x.status !== 'succeeded')) print(`component ${c.name} ${c.status}: ${c.reason}`);
+  }
   const checks = result.validation.problems.length === 0 ? 'validation passed' : `validation found ${result.validation.problems.length} problems (convene validate --db ${flags.db})`;
-  print(`replay ${result.runId}: read ${t.read} records, stored ${t.stored}, skipped ${t.skipped} in ${((Date.now() - started) / 1000).toFixed(1)} s; ${checks}`);
+  print(`replay ${result.runId} ${result.status}: read ${t.read} records, stored ${t.stored}, skipped ${t.skipped} in ${((Date.now() - started) / 1000).toFixed(1)} s; ${checks}`);
   return result;
 }
 
+/** Exit codes: 0 succeeded, 3 partial (some components failed; see docs/cli.md), 1 failed or invalid. */
 export async function runReplay(bundle: string | undefined, flags: ReplayFlags): Promise<number> {
   const result = await replayAndReport(bundle, flags, (line) => process.stdout.write(line + '\n'));
-  return result.validation.problems.length === 0 ? 0 : 1;
+  if (result.status === 'failed' || result.validation.problems.length > 0) return 1;
+  return result.status === 'partial' ? 3 : 0;
 }

@@ -49,7 +49,16 @@ export class DuckdbSink implements Sink {
     return this.opening;
   }
 
-  async write(batch: readonly Envelope[], checkpoint?: Checkpoint): Promise<void> {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Writes are serialised: stages running in parallel share one connection and its transactions. */
+  write(batch: readonly Envelope[], checkpoint?: Checkpoint): Promise<void> {
+    const next = this.queue.then(() => this.writeNow(batch, checkpoint));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeNow(batch: readonly Envelope[], checkpoint?: Checkpoint): Promise<void> {
     if (this.closed) throw new Error('write after close');
     if (batch.length === 0 && checkpoint === undefined) return;
     await this.database();
