@@ -77,6 +77,7 @@ export async function runStage(
   let skipping = options.skipThrough != null;
   let passedSkipPoint = false;
   let prevSource: Envelope | null = null;
+  let latestCursor: Cursor | null = null;
   let safe: { cursor: Cursor; records: number } | null = null;
   let committedSafe: Cursor | null = null;
   let sourceRecords = 0;
@@ -94,9 +95,11 @@ export async function runStage(
           const src = isSource(e);
           if (src) {
             fromSource++;
-            if (prevSource?.cursor && boundary(prevSource, e)) safe = { cursor: prevSource.cursor, records: sourceRecords };
+            // Some sources put a cursor only on the last record of a page: the newest one seen counts.
+            if (prevSource && latestCursor && boundary(prevSource, e)) safe = { cursor: latestCursor, records: sourceRecords };
             sourceRecords++;
             prevSource = e;
+            if (e.cursor) latestCursor = e.cursor;
           }
           if (skipping) {
             if (src && passedSkipPoint) skipping = false;
@@ -127,9 +130,6 @@ export async function runStage(
       subject: options.checkpoint?.source ?? options.skipThrough.source,
     });
   }
-  if (options.checkpoint) {
-    const last = prevSource as Envelope | null;
-    await sink.write([], checkpointOf(last?.cursor ?? null, sourceRecords, true));
-  }
+  if (options.checkpoint) await sink.write([], checkpointOf(latestCursor, sourceRecords, true));
   return counts;
 }
