@@ -95,7 +95,9 @@ export class DuckdbSink implements Sink {
   private async stage(spec: TableSpec, envelopes: readonly Envelope[]): Promise<void> {
     const stage = stageName(spec);
     if (!this.staged.has(stage)) {
-      await this.db.run(`CREATE OR REPLACE TEMP TABLE ${stage} AS SELECT *, 0::BIGINT AS seq FROM ${spec.table} LIMIT 0`);
+      // Columns in spec order, as the appender writes them: a column added to an older database lands after origin and run_id.
+      const cols = [...spec.columns.map((c) => c.name), 'origin', 'run_id'].join(', ');
+      await this.db.run(`CREATE OR REPLACE TEMP TABLE ${stage} AS SELECT ${cols}, 0::BIGINT AS seq FROM ${spec.table} LIMIT 0`);
       this.staged.add(stage);
     } else {
       // Left over only when an earlier batch failed: those rows were not committed and must not be now.

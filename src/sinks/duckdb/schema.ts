@@ -273,5 +273,29 @@ export async function migrate(db: Database, migrations: readonly Migration[] = M
     });
     applied.push(m.version);
   }
+  await db.transaction(() => addMissingColumns(db));
   return applied;
+}
+
+/**
+ * Columns appended to a data table's spec after an older convene created the table are added
+ * on open, so an older database takes a newer convene's columns without a numbered migration.
+ * Only nullable columns can be added this way (existing rows get NULL); a new NOT NULL column,
+ * a changed type or a dropped column needs a numbered migration. Returns `table.column` added.
+ */
+export async function addMissingColumns(db: Database): Promise<string[]> {
+  const rows = await db.all("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_catalog = current_database()");
+  const present = new Set(rows.map((r) => `${String(r['table_name'])}.${String(r['column_name'])}`));
+  const added: string[] = [];
+  for (const t of DATA_TABLES) {
+    if (!rows.some((r) => r['table_name'] === t.table)) continue;
+    for (const c of t.columns) {
+      const name = `${t.table}.${c.name}`;
+      if (present.has(name)) continue;
+      if (c.notNull) throw new DatabaseError('DB_OPEN_FAILED', `column ${name} is missing and may not be NULL; the database needs a numbered migration`, undefined, db.path);
+      await db.run(`ALTER TABLE ${t.table} ADD COLUMN ${c.name} ${c.type}`);
+      added.push(name);
+    }
+  }
+  return added;
 }

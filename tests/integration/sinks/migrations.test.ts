@@ -4,7 +4,8 @@ import { ConveneError } from '../../../src/core/errors.js';
 import { Database } from '../../../src/sinks/duckdb/database.js';
 import { MIGRATIONS, migrate, type Migration } from '../../../src/sinks/duckdb/schema.js';
 import { validateDatabase } from '../../../src/sinks/duckdb/validate.js';
-import { fixtureDatabase } from './store-fixture.js';
+import { DuckdbSink } from '../../../src/sinks/duckdb/duckdb.sink.js';
+import { fixtureDatabase, fixtureRecords } from './store-fixture.js';
 
 const V2: Migration = {
   version: MIGRATIONS[MIGRATIONS.length - 1]!.version + 1,
@@ -59,6 +60,25 @@ test('a failing migration leaves the database at its old version', async () => {
   } finally {
     db.close();
   }
+});
+
+test('a column the spec gained since the database was made is added on open, and new writes land in it', async () => {
+  const path = await fixtureDatabase('older.duckdb');
+  const older = await Database.open(path);
+  // An older convene's table: without time_to_schedule_ms.
+  await older.run('ALTER TABLE meeting_metrics DROP COLUMN time_to_schedule_ms');
+  older.close();
+
+  const sink = new DuckdbSink(path, 'run-newer');
+  const db = await sink.database();
+  const cols = await db.all("SELECT column_name FROM information_schema.columns WHERE table_name = 'meeting_metrics' AND column_name = 'time_to_schedule_ms'");
+  assert.is(cols.length, 1);
+  const metric = fixtureRecords().find((e) => e.kind === 'meeting_metrics' && e.key === 'ev1')!;
+  await sink.write([metric]);
+  const rows = await db.all("SELECT meeting_id, time_to_schedule_ms, coordination_cost_minutes, origin, run_id FROM meeting_metrics ORDER BY meeting_id");
+  assert.equal(rows[0], { meeting_id: 'ev1', time_to_schedule_ms: 600000n, coordination_cost_minutes: 12.5, origin: 'fixture', run_id: 'run-newer' });
+  assert.is(rows[1]!['time_to_schedule_ms'], null, 'rows written before the column existed hold NULL');
+  await sink.close();
 });
 
 test.run();
