@@ -220,6 +220,19 @@ export const MeetingMetrics = z.object({
   leadTimeMs: millis.nullable(),         // meeting start − first scheduling message
   timeToScheduleMs: millis.nullable(),   // first proposal → first confirmation
   coordinationCostMinutes: z.number(),   // an estimate of the attention the coordination took
+  // The issue-3 figures (docs/metrics.md). Optional in the type so that records written before
+  // them still parse; meeting intelligence always sets them.
+  schedulingParticipants: z.number().int().optional(), // distinct authors of scheduling messages
+  cancelled: z.boolean().optional(),
+  preMeetingMessages: z.number().int().optional(),     // linked messages posted before the start
+  followupLatencyMs: millis.nullable().optional(),     // meeting end → first follow-up message
+  documents: z.array(z.string()).optional(),           // Drive file ids from linked messages and the event
+  attendees: z.number().int().optional(),              // people invited who did not decline (no rooms)
+  attendeesActiveInSlack: z.number().int().optional(), // attendees with a Slack account in the workspace
+  attendeeHours: z.number().optional(),                // attendees × duration in hours
+  attendeeCost: z.number().optional(),                 // attendee-hours × hourly rate (currency units)
+  afterHoursShare: z.number().min(0).max(1).nullable().optional(), // attendees for whom it falls outside 09:00–18:00 local or on a weekend
+  teams: z.array(z.string()).optional(),               // departments of the attendees
 });
 export type MeetingMetrics = z.infer<typeof MeetingMetrics>;
 

@@ -249,7 +249,7 @@ export class IdentityIndex {
     return [...this.state().values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  private clusterCache: Map<string, { slackId?: string; email?: string }> | null = null;
+  private clusterCache: Map<string, { slackId?: string; email?: string; department?: string }> | null = null;
   private slackOwnerCache: Map<string, string> | null = null;
 
   private state(): Map<string, IdentityMatch> {
@@ -261,15 +261,24 @@ export class IdentityIndex {
     return this.resolved;
   }
 
-  private clusters(): Map<string, { slackId?: string; email?: string }> {
+  /** The department (team) of the person behind an email or a Slack user id, from any of their identities. */
+  departmentOf(emailOrSlackId: string): string | undefined {
+    const key = this.keyByEmail.get(emailOrSlackId.trim().toLowerCase()) ?? (this.people.has(`slack:${emailOrSlackId}`) ? `slack:${emailOrSlackId}` : undefined);
+    const personId = key !== undefined ? this.state().get(key)?.personId : this.slackOwners().get(emailOrSlackId);
+    if (personId === undefined) return undefined;
+    return this.clusters().get(personId)?.department;
+  }
+
+  private clusters(): Map<string, { slackId?: string; email?: string; department?: string }> {
     const state = this.state();
     if (this.clusterCache === null) {
-      const c = new Map<string, { slackId?: string; email?: string; emailRank?: number }>();
+      const c = new Map<string, { slackId?: string; email?: string; emailRank?: number; department?: string }>();
       for (const p of [...this.people.values()].sort((a, b) => (a.key < b.key ? -1 : 1))) {
         const id = state.get(p.key)!.personId;
         const entry = c.get(id) ?? {};
         if (p.source === 'slack' && entry.slackId === undefined) entry.slackId = p.externalId;
         else if (p.slackUserId && entry.slackId === undefined) entry.slackId = p.slackUserId;
+        if (p.department && (entry.department === undefined || p.source === 'directory')) entry.department = p.department;
         const e = emailOf(p);
         if (e && (entry.emailRank === undefined || SOURCE_RANK[p.source] < entry.emailRank)) {
           entry.email = e;

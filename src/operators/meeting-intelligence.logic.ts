@@ -19,11 +19,11 @@
  */
 import { envelope, type Envelope } from '../core/envelope.js';
 import { messageKey, type CalendarEvent, type Channel, type Meeting, type MeetingMetrics, type Message, type MessageLink, type Signal } from '../core/records.js';
-import { linkToEvent } from './correlate.logic.js';
+import { DEFAULT_WINDOWS, linkToEvent, type CorrelationWindows } from './correlate.logic.js';
 import type { EventIndex } from './event-index.logic.js';
 import type { IdentityIndex } from './identity.logic.js';
 import { detectSignal, isHuddleMessage } from './meeting-signals.logic.js';
-import { computeMeetingMetrics } from './metrics.logic.js';
+import { computeMeetingMetrics, DEFAULT_HOURLY_RATE, type MetricsAttendee } from './metrics.logic.js';
 import { offsetMinutesAt } from './time-expressions.logic.js';
 
 export const ORIGIN = 'meeting-intelligence';
@@ -39,6 +39,20 @@ const CHANNEL_CONTEXT_MS = 30 * 60_000;
 const SMALL_CHANNEL_CONTEXT_MS = 3 * 3_600_000;
 const SMALL_CHANNEL_MEMBERS = 8;
 const ASIDE = /^\s*(?:unrelated|btw|by the way|also\b|different topic|separately|side note|off[- ]topic)\b/i;
+
+/** Drive file ids in a URL: Docs, Sheets, Slides, Forms and Drive file links. */
+const DRIVE_ID = /(?:docs\.google\.com\/(?:document|spreadsheets|presentation|forms)\/d\/|drive\.google\.com\/(?:file\/d\/|open\?id=))([\w-]{10,})/g;
+
+export function driveIdsIn(text: string): string[] {
+  return [...text.matchAll(DRIVE_ID)].map((m) => m[1]!);
+}
+
+export interface MeetingIntelligenceOptions {
+  /** Cost of one attendee-hour for the metrics, in the organization's currency. */
+  readonly hourlyRate?: number;
+  /** The correlation windows (default DEFAULT_WINDOWS: 21 days before an event, 3 after). */
+  readonly windows?: CorrelationWindows;
+}
 
 export interface MeetingIntelligenceDeps {
   readonly events: EventIndex;
@@ -79,7 +93,15 @@ export class MeetingIntelligence {
   private readonly members = new Map<string, string[]>();
   private memberEmails: { channelId: string; emails: string[] } | null = null;
 
-  constructor(private readonly deps: MeetingIntelligenceDeps) {}
+  /** Drive ids referenced by linked messages, by `channel:ts` (only messages that reference any). */
+  private readonly documents = new Map<string, string[]>();
+  private readonly hourlyRate: number;
+  private readonly windows: CorrelationWindows;
+
+  constructor(private readonly deps: MeetingIntelligenceDeps, options: MeetingIntelligenceOptions = {}) {
+    this.hourlyRate = options.hourlyRate ?? DEFAULT_HOURLY_RATE;
+    this.windows = options.windows ?? DEFAULT_WINDOWS;
+  }
 
   /** Channel metadata, read before the channel's messages (a Slack export lists channels first). */
   addChannel(c: Channel): void {
@@ -122,6 +144,8 @@ export class MeetingIntelligence {
 
     const key = messageKey(m.channelId, m.ts);
     const out: IntelligenceOutput[] = [envelope('signal', key, m.time, ORIGIN, signal)];
+    const docs = driveIdsIn([...m.links, ...m.files.map((f) => f.url ?? '')].join(' '));
+    if (docs.length > 0) this.documents.set(key, docs);
     if (isReply && thread) thread.signal = signal;
     if (own) own.signals = [signal];
     else if (isReply && thread) (thread.signals ??= []).push(signal);
@@ -190,7 +214,35 @@ export class MeetingIntelligence {
     for (const meeting of meetings) out.push(envelope('meeting', meeting.id, meeting.start, ORIGIN, meeting));
     for (const meeting of meetings) {
       const group = byMeeting.get(meeting.id)!;
-      out.push(envelope('meeting_metrics', meeting.id, meeting.start, ORIGIN, computeMeetingMetrics(meeting, group.links, group.signals)));
+      const event = meeting.calendarEventId !== null ? this.deps.events.get(meeting.calendarEventId) : undefined;
+      const documents = group.links.flatMap((l) => this.documents.get(messageKey(l.channelId, l.ts)) ?? []);
+      if (event) documents.push(...driveIdsIn(`${event.description ?? ''} ${event.location ?? ''}`));
+      const context = { eventCreated: event?.created ?? null, attendees: this.attendeesOf(meeting, event), documents, hourlyRate: this.hourlyRate };
+      out.push(envelope('meeting_metrics', meeting.id, meeting.start, ORIGIN, computeMeetingMetrics(meeting, group.links, group.signals, context)));
+    }
+    return out;
+  }
+
+  /** The people on a meeting who did not decline (rooms excluded), with their zone and team. */
+  private attendeesOf(meeting: Meeting, event: CalendarEvent | undefined): MetricsAttendee[] {
+    const ids = this.deps.identities;
+    const seen = new Set<string>();
+    const out: MetricsAttendee[] = [];
+    const add = (slackId: string | undefined, email: string | undefined): void => {
+      const k = slackId ?? email;
+      if (k === undefined || seen.has(k)) return;
+      seen.add(k);
+      out.push({ inSlack: slackId !== undefined, timeZone: slackId !== undefined ? this.deps.timezoneOf(slackId).tz : null, team: ids.departmentOf(email ?? slackId!) ?? null });
+    };
+    if (event) {
+      for (const a of event.attendees) {
+        if (a.resource || a.responseStatus === 'declined' || !a.email) continue;
+        add(ids.slackIdForEmail(a.email), a.email.toLowerCase());
+      }
+      const organizer = event.organizer?.email;
+      if (organizer && !event.attendees.some((a) => a.email?.toLowerCase() === organizer.toLowerCase())) add(ids.slackIdForEmail(organizer), organizer.toLowerCase());
+    } else {
+      for (const u of meeting.participants) add(u, ids.emailForSlackId(u));
     }
     return out;
   }
@@ -230,6 +282,7 @@ export class MeetingIntelligence {
     const found = linkToEvent(newTimes.length === signal.times.length || newTimes.length === 0 ? signal : { ...signal, times: newTimes }, {
       ...(authorEmail ? { authorEmail } : {}),
       mentionedEmails,
+      windows: this.windows,
       channelMemberEmails: this.channelMemberEmails(m.channelId),
       text: `${m.text}\n${m.extraText}`,
       events: this.deps.events,

@@ -16,11 +16,21 @@ import type { ComponentContext, OperatorDef } from '../core/component.js';
 import type { Envelope } from '../core/envelope.js';
 import { toConveneError } from '../core/errors.js';
 import type { CalendarEvent, Channel, Message, Person } from '../core/records.js';
+import { DEFAULT_WINDOWS } from './correlate.logic.js';
 import { EventIndex } from './event-index.logic.js';
 import { IdentityIndex } from './identity.logic.js';
 import { MeetingIntelligence, type MeetingIntelligenceDeps } from './meeting-intelligence.logic.js';
 
-export const MeetingIntelligenceConfig = z.object({}).strict();
+export const MeetingIntelligenceConfig = z
+  .object({
+    /** Cost of one attendee-hour in the metrics (default 75). */
+    hourlyRate: z.number().positive().optional(),
+    /** How long before an event its scheduling messages may come (default 21 days). */
+    lookbackDays: z.number().positive().optional(),
+    /** How long after an event its follow-ups may come (default 3 days). */
+    followUpDays: z.number().positive().optional(),
+  })
+  .strict();
 export type MeetingIntelligenceConfig = z.infer<typeof MeetingIntelligenceConfig>;
 
 /** The component context plus the shared indexes (see the file comment). */
@@ -52,11 +62,16 @@ export const meetingIntelligenceOperator: OperatorDef<MeetingIntelligenceConfig,
   type: 'meeting-intelligence',
   summary: 'Finds meeting coordination in Slack messages, links it to calendar events and huddles, and measures it',
   config: MeetingIntelligenceConfig,
-  create(_config: MeetingIntelligenceConfig, ctx: MeetingIntelligenceContext): OperatorFunction<Envelope, Envelope> {
+  create(config: MeetingIntelligenceConfig, ctx: MeetingIntelligenceContext): OperatorFunction<Envelope, Envelope> {
+    const day = 86_400_000;
+    const options = {
+      ...(config.hourlyRate !== undefined ? { hourlyRate: config.hourlyRate } : {}),
+      windows: { lookbackMs: (config.lookbackDays ?? DEFAULT_WINDOWS.lookbackMs / day) * day, followUpMs: (config.followUpDays ?? DEFAULT_WINDOWS.followUpMs / day) * day },
+    };
     return (source) =>
       new Observable<Envelope>((subscriber) => {
         const own = ctx.deps ? undefined : ownDeps();
-        const core = new MeetingIntelligence(ctx.deps ?? own!.deps);
+        const core = new MeetingIntelligence(ctx.deps ?? own!.deps, options);
         let failures = 0;
         return source.subscribe({
           next(e) {

@@ -23,6 +23,8 @@ test('counts coordination messages, people and times for a meeting', () => {
   assert.equal(m, {
     meetingId: 'e1', messages: 6, schedulingMessages: 5, followups: 1, reschedules: 1, participants: 3, coordinators: 3, channels: 2,
     firstMessageAt: T0, leadTimeMs: 48 * HOUR, timeToScheduleMs: 30 * 60_000, coordinationCostMinutes: 5 * 1.5 * 3,
+    schedulingParticipants: 3, cancelled: false, preMeetingMessages: 6, followupLatencyMs: null, documents: [], attendees: 0,
+    attendeesActiveInSlack: 0, attendeeHours: 0, attendeeCost: 0, afterHoursShare: null, teams: [],
   });
 });
 
@@ -32,6 +34,33 @@ test('leaves lead time and time to schedule empty without scheduling messages', 
   assert.is(m.leadTimeMs, null);
   assert.is(m.timeToScheduleMs, null);
   assert.is(m.coordinationCostMinutes, 0);
+});
+
+test('measures attendees, their hours and cost, after-hours share by zone, teams, documents and follow-up latency', () => {
+  // The meeting runs 09:00–10:00 UTC on Wednesday 4 March: 10:00 in Berlin, 01:00 in Los Angeles, 14:30 in Kolkata.
+  const items = [item(0, 'propose', 'U1'), item(1, 'confirm', 'U2'), item(3 * 144 + 12, 'followup', 'U1')];
+  const m = computeMeetingMetrics(meeting, items.map((i) => i.link), items.map((i) => i.signal), {
+    eventCreated: T0 + 5 * 60_000,
+    attendees: [
+      { inSlack: true, timeZone: 'Europe/Berlin', team: 'Sales' },
+      { inSlack: true, timeZone: 'America/Los_Angeles', team: 'Engineering' },
+      { inSlack: false, timeZone: null, team: 'Sales' },
+      { inSlack: true, timeZone: 'Asia/Kolkata', team: null },
+    ],
+    documents: ['doc2', 'doc1', 'doc2'],
+    hourlyRate: 100,
+  });
+  assert.is(m.attendees, 4);
+  assert.is(m.attendeesActiveInSlack, 3);
+  assert.is(m.attendeeHours, 4);
+  assert.is(m.attendeeCost, 400);
+  assert.is(m.afterHoursShare, 0.333);
+  assert.equal(m.teams, ['Engineering', 'Sales']);
+  assert.equal(m.documents, ['doc1', 'doc2']);
+  // The invite went out 5 minutes after the proposal, before the confirmation 10 minutes after it.
+  assert.is(m.timeToScheduleMs, 5 * 60_000);
+  assert.is(m.preMeetingMessages, 2);
+  assert.is(m.followupLatencyMs, (3 * 144 + 12) * 600_000 - 49 * HOUR);
 });
 
 test.run();
