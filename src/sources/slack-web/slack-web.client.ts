@@ -38,6 +38,7 @@ export interface SlackClientOptions {
 /** What the source needs from Slack, one page per call. */
 export interface SlackClient {
   authTest(): Promise<Json>;
+  teamInfo(): Promise<Json>;
   users(cursor: string | undefined, limit: number): Promise<SlackPage>;
   conversations(types: readonly string[], cursor: string | undefined, limit: number): Promise<SlackPage>;
   history(args: HistoryArgs): Promise<SlackPage>;
@@ -62,7 +63,17 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
     timeout: options.timeoutMs,
-    logLevel: LogLevel.ERROR,
+    // The SDK's console logger would print request failures (and, at debug, request details)
+    // beside convene's own logs; every failure reaches convene's logger as a translated error.
+    logger: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+      setLevel: () => undefined,
+      getLevel: () => LogLevel.ERROR,
+      setName: () => undefined,
+    },
   });
   const call = async (method: string, args: Json, subject: string): Promise<Json> => {
     const run = async (): Promise<Json> => {
@@ -77,6 +88,10 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
   const defined = (args: Json): Json => Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
   return {
     authTest: () => call('auth.test', {}, 'auth.test'),
+    async teamInfo() {
+      const r = await call('team.info', {}, 'team.info');
+      return typeof r['team'] === 'object' && r['team'] !== null ? (r['team'] as Json) : {};
+    },
     async users(cursor, limit) {
       const r = await call('users.list', defined({ cursor, limit }), 'users.list');
       return { items: list(r, 'members'), next: nextCursor(r) };

@@ -88,7 +88,12 @@ async function* collect(config: SlackWebConfig, ctx: ComponentContext, from: Cur
   };
 
   const auth = await client.authTest();
-  log.info({ team: auth['team'], teamId: auth['team_id'] }, 'connected to Slack');
+  // team.info needs team:read, which a collector can do without: without it, auth.test names the team.
+  const team = await client.teamInfo().catch((err: unknown) => {
+    if (err instanceof ConveneError && err.code === 'SLACK_MISSING_SCOPE') return { name: auth['team'], id: auth['team_id'] };
+    throw err;
+  });
+  log.info({ team: team['name'], teamId: team['id'] ?? auth['team_id'] }, 'connected to Slack');
 
   for await (const members of allPages((c) => client.users(c, config.pageLimit))) {
     const out: Envelope[] = [];
