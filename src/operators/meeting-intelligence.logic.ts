@@ -278,7 +278,12 @@ export class MeetingIntelligence {
     // and the new one: the old one is the thread's meeting, the new one says where it went.
     const threadStart = threadEvent ? this.deps.events.get(threadEvent)!.start : undefined;
     const counter = isReply && threadStart !== undefined && (signal.kind === 'reschedule' || signal.kind === 'propose') && signal.times.length >= 2;
-    const newTimes = counter ? signal.times.filter((t) => Math.abs(t.start - threadStart) > 15 * 60_000) : signal.times;
+    const quarter = 15 * 60_000;
+    const day = 86_400_000;
+    // The old time may come without its day ("clash at 2:15"): the same clock time counts as it.
+    const isOld = (t: Signal['times'][number]): boolean =>
+      Math.abs(t.start - threadStart!) <= quarter || (!t.certain && Math.abs((((t.start - threadStart! + day / 2) % day) + day) % day - day / 2) <= quarter);
+    const newTimes = counter ? signal.times.filter((t) => !isOld(t)) : signal.times;
     const found = linkToEvent(newTimes.length === signal.times.length || newTimes.length === 0 ? signal : { ...signal, times: newTimes }, {
       ...(authorEmail ? { authorEmail } : {}),
       mentionedEmails,
