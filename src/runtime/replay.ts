@@ -10,25 +10,16 @@
  * ends `partial`, with each component's fate in `runs.counts.components`.
  */
 import { createHash } from 'node:crypto';
-import { from, type Observable } from 'rxjs';
-import type { ComponentContext } from '../core/component.js';
-import { envelope, type Envelope } from '../core/envelope.js';
-import { ConveneError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { CalendarEvent, Person } from '../core/records.js';
-import type { Gate } from '../core/rx.js';
-import { EventIndex } from '../operators/event-index.logic.js';
-import { IdentityIndex } from '../operators/identity.logic.js';
-import { meetingIntelligenceOperator } from '../operators/meeting-intelligence.operator.js';
 import { clearCheckpoints, loadCheckpoints } from '../sinks/duckdb/checkpoints.js';
 import type { Database } from '../sinks/duckdb/database.js';
 import { DuckdbSink } from '../sinks/duckdb/duckdb.sink.js';
 import { validateDatabase, type ValidationReport } from '../sinks/duckdb/validate.js';
-import { findSource, type RegisteredSource } from '../sources/registry.js';
 import type { ReplayInputs } from './bundle.js';
 import { finishRun, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
+import { Job } from './job.js';
 import { jobStatus, runTasks, type Task, type TaskResult } from './orchestrator.js';
-import { runStage, type StageCounts } from './stage.js';
+import type { StageCounts } from './stage.js';
 
 export interface ReplayOptions {
   dbPath: string;
@@ -56,13 +47,6 @@ export interface ReplayResult {
   components: TaskResult[];
 }
 
-const SOURCE_KINDS = new Set(['person', 'channel', 'message', 'calendar_event', 'drive_file', 'problem']);
-
-function sourceDef(type: string): RegisteredSource {
-  const def = findSource(type);
-  if (!def) throw new ConveneError('INTERNAL', `no source of type '${type}' is registered`);
-  return def;
-}
 
 export async function replay(inputs: ReplayInputs, options: ReplayOptions): Promise<ReplayResult> {
   const clock = options.clock ?? (() => new Date());
@@ -79,45 +63,9 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
   await startRun(db, runId, 'replay', resumedFrom ? 'resume' : 'full', { scope, inputs, resumedFrom }, clock());
   if (resumedFrom) progress(`resuming run ${resumedFrom} from its checkpoints`);
 
-  const identities = new IdentityIndex();
-  const events = new EventIndex();
-  const timezones = new Map<string, { tz: string | null; offsetMinutes: number | null }>();
-  const stages: Record<string, StageCounts> = {};
-
-  const stage = async (name: string, type: string, config: unknown, extra: { intelligence?: boolean } = {}): Promise<void> => {
-    const def = sourceDef(type);
-    const read = (gate: Gate): Observable<Envelope> => {
-      const ctx: ComponentContext = { logger: logger.child({ component: type }), runId, gate };
-      return def.create(config, ctx).read() as Observable<Envelope>;
-    };
-    const operators = extra.intelligence
-      ? [meetingIntelligenceOperator.create({}, { logger: logger.child({ component: 'meeting-intelligence' }), runId, deps: { events, identities, timezoneOf: (id: string) => timezones.get(id) ?? { tz: null, offsetMinutes: null } } })]
-      : [];
-    const started = Date.now();
-    const resume = checkpoints.get(name);
-    stages[name] = await runStage(read, operators, sink, {
-      batchSize,
-      sourceKinds: SOURCE_KINDS,
-      checkpoint: { scope, source: name },
-      skipThrough: resume?.cursor ?? null,
-      boundary: channelBoundary,
-      onRecord: (e) => {
-        if (e.kind === 'person') {
-          const p = e.payload as Person;
-          identities.add(p);
-          if (p.slackUserId) timezones.set(p.slackUserId, { tz: p.timezone, offsetMinutes: p.tzOffsetMinutes });
-        } else if (e.kind === 'calendar_event') {
-          events.add(e.payload as CalendarEvent);
-        } else if (e.kind === 'problem') {
-          const p = e.payload as { file: string; entry: string | null; message: string; code: string };
-          logger.warn({ file: p.file, entry: p.entry, code: p.code }, p.message);
-        }
-      },
-    });
-    const counted = Object.entries(stages[name]!.read).map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing';
-    const resumed = stages[name]!.resumed ? ` (${stages[name]!.resumed} were durable already)` : '';
-    progress(`${name.padEnd(10)} read ${counted} in ${((Date.now() - started) / 1000).toFixed(1)} s${resumed}`);
-  };
+  const job = new Job(sink, runId, () => scope, logger, progress, batchSize);
+  const stage = (name: string, type: string, config: unknown, intelligence = false): Promise<void> =>
+    job.stage({ name, type, config, intelligence, skipThrough: checkpoints.get(name)?.cursor ?? null });
 
   const tasks: Task[] = [];
   if (inputs.people) tasks.push({ name: 'people', run: () => stage('people', 'people-csv', { path: inputs.people }) });
@@ -125,15 +73,12 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
   if (inputs.calendars.length) tasks.push({ name: 'calendars', run: () => stage('calendars', 'calendar-files', { paths: inputs.calendars }) });
   if (inputs.drive.length) tasks.push({ name: 'drive', run: () => stage('drive', 'drive-files', { paths: inputs.drive }) });
   const earlier = tasks.map((t) => t.name);
-  tasks.push({ name: 'slack', uses: earlier, run: () => stage('slack', 'slack-export', { path: inputs.slack }, { intelligence: true }) });
+  tasks.push({ name: 'slack', uses: earlier, run: () => stage('slack', 'slack-export', { path: inputs.slack }, true) });
   tasks.push({
     name: 'identities',
     needs: ['slack'],
     uses: earlier.filter((n) => n === 'people' || n === 'directory'),
-    run: async () => {
-      const identityEnvelopes = identities.all().map((m) => envelope('identity', m.key, 0, 'identity-mapping', m));
-      stages['identities'] = await runStage(() => from(identityEnvelopes), [], sink, { batchSize });
-    },
+    run: () => job.writeIdentities(),
   });
   const components = await runTasks(tasks, {
     parallel: options.parallel ?? false,
@@ -146,11 +91,11 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
   // A run that did not succeed keeps its checkpoints, so the same command resumes it.
   if (status === 'succeeded') await clearCheckpoints(db, scope);
 
-  const totals = { ...totalsOf(stages), counts: { ...totalsOf(stages).counts, components } };
+  const totals = job.totals({ components });
   const validation = await validateDatabase(db);
   await finishRun(db, runId, status, totals, validation, failure, clock());
   await sink.close();
-  return { runId, status, totals, stages, validation, problems: totals.problems, resumedFrom, components };
+  return { runId, status, totals, stages: job.stages, validation, problems: totals.problems, resumedFrom, components };
 }
 
 /** A replay's checkpoints belong to its inputs: the same command resumes, another starts afresh. */
@@ -174,29 +119,4 @@ async function interruptedRun(db: Database, scope: string, runId: string): Promi
     [scope],
   );
   return String(last['run_id']);
-}
-
-/** Messages may be resumed after only at the end of a channel: the intelligence's thread state is per channel. */
-function channelBoundary(prev: Envelope, next: Envelope): boolean {
-  if (prev.kind !== 'message' || next.kind !== 'message') return true;
-  return (prev.payload as { channelId: string }).channelId !== (next.payload as { channelId: string }).channelId;
-}
-
-function totalsOf(stages: Record<string, StageCounts>): RunTotals {
-  let read = 0;
-  let stored = 0;
-  let problems = 0;
-  const counts: Record<string, number> = {};
-  for (const s of Object.values(stages)) {
-    for (const [kind, n] of Object.entries(s.read)) {
-      if (!SOURCE_KINDS.has(kind)) continue;
-      read += n;
-      if (kind === 'problem') problems += n;
-    }
-    for (const [kind, n] of Object.entries(s.stored)) {
-      counts[kind] = (counts[kind] ?? 0) + n;
-      if (SOURCE_KINDS.has(kind) && kind !== 'problem') stored += n;
-    }
-  }
-  return { read, stored, skipped: problems, problems, counts };
 }

@@ -7,9 +7,8 @@
  *
  * Checkpoints: a source record may be resumed after once it and everything the operators
  * derive from it are durable. Operators emit derived records right after the record they come
- * from, so when the next source record arrives at a boundary (see `boundary`), the previous
- * one is complete; the checkpoint written with a batch names the last such record, inside the
- * batch's own transaction.
+ * from, so when the next source record arrives, the previous one is complete; the checkpoint
+ * written with a batch names the last such record, inside the batch's own transaction.
  *
  * Resuming: with `skipThrough`, the stage reads and processes from the start (the operators'
  * state is rebuilt from the input) but writes nothing up to and including that record and
@@ -42,8 +41,6 @@ export interface StageOptions {
   checkpoint?: { scope: string; source: string };
   /** Resume: write nothing up to and including this source record. */
   skipThrough?: Cursor | null;
-  /** True when `prev` (and what is derived from it) is complete once `next` arrives. Default: always. */
-  boundary?: (prev: Envelope, next: Envelope) => boolean;
 }
 
 export function newGate(batchSize: number): Gate {
@@ -64,7 +61,6 @@ export async function runStage(
   const gate = newGate(options.batchSize);
   const counts: StageCounts = { read: {}, stored: {}, resumed: 0 };
   const isSource = (e: Envelope): boolean => !options.sourceKinds || options.sourceKinds.has(e.kind);
-  const boundary = options.boundary ?? (() => true);
 
   let source$ = read(gate).pipe(
     tap((e) => {
@@ -96,7 +92,7 @@ export async function runStage(
           if (src) {
             fromSource++;
             // Some sources put a cursor only on the last record of a page: the newest one seen counts.
-            if (prevSource && latestCursor && boundary(prevSource, e)) safe = { cursor: latestCursor, records: sourceRecords };
+            if (prevSource && latestCursor) safe = { cursor: latestCursor, records: sourceRecords };
             sourceRecords++;
             prevSource = e;
             if (e.cursor) latestCursor = e.cursor;

@@ -1,0 +1,124 @@
+/**
+ * What a replay and a run share: the sink, the indexes the meeting intelligence reads (people,
+ * calendar events, time zones), one stage per source with checkpoints, the identity map, and
+ * the totals recorded in `runs`.
+ */
+import { from, type Observable } from 'rxjs';
+import type { ApiCallGate, ComponentContext } from '../core/component.js';
+import { envelope, type Cursor, type Envelope } from '../core/envelope.js';
+import { ConveneError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { CalendarEvent, Person } from '../core/records.js';
+import type { Gate } from '../core/rx.js';
+import { EventIndex } from '../operators/event-index.logic.js';
+import { IdentityIndex } from '../operators/identity.logic.js';
+import { meetingIntelligenceOperator } from '../operators/meeting-intelligence.operator.js';
+import type { DuckdbSink } from '../sinks/duckdb/duckdb.sink.js';
+import { findSource } from '../sources/registry.js';
+import type { RunTotals } from './runs.js';
+import { runStage, type StageCounts } from './stage.js';
+
+/** Kinds that sources emit; everything else is derived by operators. */
+export const SOURCE_KINDS: ReadonlySet<string> = new Set(['person', 'channel', 'message', 'calendar_event', 'drive_file', 'problem']);
+
+export interface StageRequest {
+  /** The component's name in this job (also its checkpoint's source name). */
+  name: string;
+  type: string;
+  config: unknown;
+  /** Run the meeting intelligence over this source's messages. */
+  intelligence?: boolean;
+  /** Where to start reading (a live source's cursor from the last run). */
+  from?: Cursor;
+  /** Resume a file replay: write nothing up to and including this record. */
+  skipThrough?: Cursor | null;
+}
+
+export class Job {
+  readonly identities = new IdentityIndex();
+  readonly events = new EventIndex();
+  readonly timezones = new Map<string, { tz: string | null; offsetMinutes: number | null }>();
+  readonly stages: Record<string, StageCounts> = {};
+
+  constructor(
+    readonly sink: DuckdbSink,
+    readonly runId: string,
+    readonly scopeOf: (stage: string) => string,
+    private readonly logger: Logger,
+    private readonly progress: (line: string) => void,
+    private readonly batchSize: number,
+    private readonly calls?: ApiCallGate,
+  ) {}
+
+  /** Feeds the indexes with a person or an event, whether read now or by an earlier run. */
+  learn(e: Envelope): void {
+    if (e.kind === 'person') {
+      const p = e.payload as Person;
+      this.identities.add(p);
+      if (p.slackUserId) this.timezones.set(p.slackUserId, { tz: p.timezone, offsetMinutes: p.tzOffsetMinutes });
+    } else if (e.kind === 'calendar_event') {
+      this.events.add(e.payload as CalendarEvent);
+    } else if (e.kind === 'problem') {
+      const p = e.payload as { file: string; entry: string | null; message: string; code: string };
+      this.logger.warn({ file: p.file, entry: p.entry, code: p.code }, p.message);
+    }
+  }
+
+  async stage(req: StageRequest): Promise<void> {
+    const def = findSource(req.type);
+    if (!def) throw new ConveneError('INTERNAL', `no source of type '${req.type}' is registered`);
+    const read = (gate: Gate): Observable<Envelope> => {
+      const ctx: ComponentContext = { logger: this.logger.child({ component: req.type }), runId: this.runId, gate, ...(this.calls ? { calls: this.calls } : {}) };
+      return def.create(req.config, ctx).read(req.from) as Observable<Envelope>;
+    };
+    const operators = req.intelligence
+      ? [
+          meetingIntelligenceOperator.create(
+            {},
+            {
+              logger: this.logger.child({ component: 'meeting-intelligence' }),
+              runId: this.runId,
+              deps: { events: this.events, identities: this.identities, timezoneOf: (id: string) => this.timezones.get(id) ?? { tz: null, offsetMinutes: null } },
+            },
+          ),
+        ]
+      : [];
+    const started = Date.now();
+    const counts = await runStage(read, operators, this.sink, {
+      batchSize: this.batchSize,
+      sourceKinds: SOURCE_KINDS,
+      checkpoint: { scope: this.scopeOf(req.name), source: req.name },
+      skipThrough: req.skipThrough ?? null,
+      onRecord: (e) => this.learn(e),
+    });
+    this.stages[req.name] = counts;
+    const counted = Object.entries(counts.read).map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing';
+    const resumed = counts.resumed ? ` (${counts.resumed} were durable already)` : '';
+    this.progress(`${req.name.padEnd(10)} read ${counted} in ${((Date.now() - started) / 1000).toFixed(1)} s${resumed}`);
+  }
+
+  /** Writes the identity map of every person seen. */
+  async writeIdentities(): Promise<void> {
+    const identityEnvelopes = this.identities.all().map((m) => envelope('identity', m.key, 0, 'identity-mapping', m));
+    this.stages['identities'] = await runStage(() => from(identityEnvelopes), [], this.sink, { batchSize: this.batchSize });
+  }
+
+  totals(extra: Record<string, unknown> = {}): RunTotals {
+    let read = 0;
+    let stored = 0;
+    let problems = 0;
+    const counts: Record<string, unknown> = {};
+    for (const s of Object.values(this.stages)) {
+      for (const [kind, n] of Object.entries(s.read)) {
+        if (!SOURCE_KINDS.has(kind)) continue;
+        read += n;
+        if (kind === 'problem') problems += n;
+      }
+      for (const [kind, n] of Object.entries(s.stored)) {
+        counts[kind] = Number(counts[kind] ?? 0) + n;
+        if (SOURCE_KINDS.has(kind) && kind !== 'problem') stored += n;
+      }
+    }
+    return { read, stored, skipped: problems, problems, counts: { ...counts, ...extra } };
+  }
+}
