@@ -84,6 +84,21 @@ test('an incremental read lists only changed events, and a 410 re-reads that cal
   });
 });
 
+test('a calendar read resumed from a mid-run checkpoint (page token) delivers the rest', async () => {
+  await withEmulator({}, async (emu) => {
+    const ids = [...emu.store.calendars.keys()].sort();
+    const full = await readAll(calendars(emu, { calendars: ids, concurrency: 2, maxResults: 10 }));
+    const all = new Set(ofKind(full.envelopes, 'calendar_event').map((e) => e.key));
+    const marked = full.envelopes.map((e, i) => [e, i] as const).filter(([e]) => e.cursor !== undefined);
+    const [checkpoint, index] = marked[Math.floor(marked.length / 2)]!;
+    const durable = full.envelopes.slice(0, index + 1).map((e) => e.key);
+    const resumed = await readAll(calendars(emu, { calendars: ids, concurrency: 2, maxResults: 10 }), JSON.parse(JSON.stringify(checkpoint.cursor)));
+    const rest = ofKind(resumed.envelopes, 'calendar_event').map((e) => e.key);
+    assert.is(new Set([...durable, ...rest]).size, all.size);
+    assert.ok(rest.length < all.size / 2 + 30, `resumed read ${rest.length} of ${all.size}`);
+  });
+});
+
 test('Drive changes after the first read are the only files of the second', async () => {
   await withEmulator({}, async (emu) => {
     const auth = GoogleDriveConfig.parse({ token: EMULATOR_GOOGLE_TOKEN, rootUrl: emu.googleRootUrl, pageSize: 10 });

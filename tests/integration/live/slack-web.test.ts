@@ -59,6 +59,23 @@ test('a second run from the cursor fetches one history page per channel and only
   });
 });
 
+test('a run resumed from any mid-run checkpoint delivers everything not yet durable', async () => {
+  await withEmulator({}, async (emu) => {
+    const full = await readAll(source(emu, { concurrency: 3 }));
+    const all = new Set(ofKind(full.envelopes, 'message').map((e) => e.key));
+    const withCursor = full.envelopes.map((e, i) => [e, i] as const).filter(([e]) => e.cursor !== undefined);
+    for (const fraction of [0.2, 0.5, 0.8]) {
+      const [checkpoint, index] = withCursor[Math.floor(withCursor.length * fraction)]!;
+      // What the runtime made durable: everything up to and including the checkpointed envelope.
+      const durable = new Set(full.envelopes.slice(0, index + 1).filter((e) => e.kind === 'message').map((e) => e.key));
+      const resumed = await readAll(source(emu, { concurrency: 3, threadLookbackDays: 0 }), JSON.parse(JSON.stringify(checkpoint.cursor)));
+      const union = new Set([...durable, ...ofKind(resumed.envelopes, 'message').map((e) => e.key)]);
+      assert.is(union.size, all.size, `resumed at ${fraction}: ${all.size - union.size} messages lost`);
+      assert.ok(ofKind(resumed.envelopes, 'message').length < all.size, 'the resumed run did not start over');
+    }
+  });
+});
+
 test('a late reply to an older thread is collected, and only that thread is fetched', async () => {
   await withEmulator({}, async (emu) => {
     const first = await readAll(source(emu));
