@@ -53,6 +53,13 @@ export interface EventLink {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const TIME_TOLERANCE_MS = 15 * 60_000;
+const RECENT_END_MS = 8 * HOUR;
+const SCHEDULING = new Set<Signal['kind']>(['propose', 'confirm', 'reschedule']);
+const CREATED_SLACK_MS = 10 * 60_000;
+const CREATED_WITHIN_MS = 3 * DAY;
+const IMMINENT_BEFORE_MS = 15 * 60_000;
+const IMMINENT_AFTER_MS = 60 * 60_000;
+const IMMINENT_KINDS = new Set<Signal['kind']>(['reminder', 'link', 'huddle']);
 export const THRESHOLD = 0.5;
 /** Calendar entries that hold time without being a meeting. */
 const NOT_MEETINGS = new Set(['outOfOffice', 'focusTime', 'workingLocation']);
@@ -106,6 +113,19 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
     // A clock time without a day chrono could read ("16:45 on the usual day"): the same clock time on a nearby day.
     else if (!t.certain && delta < 7 * DAY && Math.abs(((delta + 12 * HOUR) % DAY) - 12 * HOUR) <= TIME_TOLERANCE_MS) timeScore = Math.max(timeScore, 0.15);
   }
+  // Notes and action items follow a meeting that just ended; "starting in 5", a join link or
+  // "where is everyone?" precede one about to start. When the message states no clock time of
+  // its own, that nearness is its time.
+  const statedClock = signal.times.some((t) => t.certain);
+  if (!statedClock) {
+    if (signal.kind === 'followup' && e.end <= signal.time && signal.time - e.end <= RECENT_END_MS) {
+      timeScore = Math.max(timeScore, Math.max(0.1, 0.3 * Math.exp(-(signal.time - e.end) / (4 * HOUR))));
+      evidence.push('time:just-ended');
+    } else if (IMMINENT_KINDS.has(signal.kind) && e.start - signal.time >= -IMMINENT_BEFORE_MS && e.start - signal.time <= IMMINENT_AFTER_MS) {
+      timeScore = Math.max(timeScore, 0.3);
+      evidence.push('time:imminent');
+    }
+  }
   if (timeScore > 0) {
     score += timeScore;
     evidence.push(timeScore >= 0.3 ? 'time:start' : 'time:day');
@@ -119,6 +139,13 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
     evidence.push(`title:${shared.join(',')}`);
   }
 
+  // People agree on a time, then someone sends the invite: the event a proposal leads to is
+  // created after it. A series created weeks earlier is not what a new proposal is about. Weak
+  // on its own (calendars are busy), it breaks ties between events at the same time.
+  if (e.created !== null && SCHEDULING.has(signal.kind) && e.created >= signal.time - CREATED_SLACK_MS && e.created <= signal.time + CREATED_WITHIN_MS) {
+    score += 0.03;
+    evidence.push('created:after');
+  }
   const people = attendeeEmails(e);
   // A block on one person's calendar ("Lunch", "Focus time") is no meeting of two or more.
   if (people.size <= 1 && e.attendees.filter((a) => !a.resource).length <= 1) {
@@ -181,6 +208,8 @@ function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, m
       add(events.between(t.start + d * DAY - TIME_TOLERANCE_MS, t.start + d * DAY + TIME_TOLERANCE_MS + 1));
     }
   }
+  if (signal.kind === 'followup') add(events.between(signal.time - RECENT_END_MS - DAY, signal.time));
+  if (IMMINENT_KINDS.has(signal.kind)) add(events.between(signal.time - IMMINENT_BEFORE_MS, signal.time + IMMINENT_AFTER_MS + 1));
   for (const w of messageWords) add(events.withTitleWord(w));
   for (const k of linkKeys) add(events.byConferenceKey(k));
   return [...byId.values()];
