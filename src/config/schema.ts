@@ -6,6 +6,7 @@
  * (for example `concurrency` or `timeoutMs`) and may override them.
  */
 import { z } from 'zod';
+import { LimitsConfig } from '../runtime/limits/tiers.js';
 
 export const DuckdbConfig = z.object({
   memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 512MB').optional().describe('DuckDB memory_limit, e.g. \'512MB\'; absent: DuckDB\'s default (80 % of RAM).'),
@@ -24,6 +25,7 @@ export const RootConfig = z
     batchSize: z.number().int().min(1).max(1_000_000).default(2048).describe('Records per database transaction.'),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn').describe('Log level for the JSON log lines on stderr.'),
     duckdb: DuckdbConfig.default({}).describe('DuckDB settings for the database file.'),
+    limits: LimitsConfig.default(LimitsConfig.parse({})).describe('Rate limits and retries for external APIs: the Slack tier profile, time compression for the emulator, attempts and back-off.'),
     defaults: ComponentDefaults.default({}).describe('Settings every component section inherits unless it sets its own.'),
     sources: z.record(z.string(), z.record(z.string(), z.unknown())).default({}).describe('One section per source type (see `convene config print` and docs/config.md), e.g. "slack-web".'),
   })

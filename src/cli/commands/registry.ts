@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { collect, dbOption, formatOption, number } from '../options.js';
 import { configCommand } from './config.js';
+import { runCommand } from './run.js';
 import { emulateCommand } from './emulate.js';
 import { planCommand } from './plan.js';
 import { meetingsCommand } from './meetings.js';
@@ -108,6 +109,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   configCommand,
   generateCommand,
   replayCommand,
+  runCommand,
   evalCommand,
   queryCommand,
   validateCommand,

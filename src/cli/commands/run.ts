@@ -1,0 +1,44 @@
+import { UsageError } from '../../core/errors.js';
+import type { RegisterCommand } from './registry.js';
+
+export interface RunFlags {
+  config?: string;
+  db?: string;
+  fullRefresh?: boolean;
+  parallel?: boolean;
+  quiet?: boolean;
+}
+
+/** Exit codes: 0 succeeded, 3 partial, 1 failed or invalid (docs/cli.md). */
+export async function runRun(flags: RunFlags): Promise<number> {
+  const { loadConfig } = await import('../../config/load.js');
+  const { collect } = await import('../../runtime/run.js');
+  const { cliLogger } = await import('../log.js');
+  const loaded = loadConfig({ ...(flags.config ? { file: flags.config } : {}), flags: flags.db ? { db: flags.db } : {} });
+  if (Object.keys(loaded.sources).length === 0) {
+    throw new UsageError('the configuration names no sources: add a "sources" section to convene.config.json (see docs/config.md), or write one with `convene emulate --bundle DIR --write-config convene.config.json`');
+  }
+  const print = (line: string): void => void process.stdout.write(line + '\n');
+  const started = Date.now();
+  const result = await collect(loaded, { logger: cliLogger(), fullRefresh: flags.fullRefresh ?? false, parallel: flags.parallel ?? false, progress: flags.quiet ? () => undefined : print });
+  for (const c of result.components.filter((x) => x.status !== 'succeeded')) print(`component ${c.name} ${c.status}: ${c.reason}`);
+  const t = result.totals;
+  const checks = result.validation.problems.length === 0 ? 'validation passed' : `validation found ${result.validation.problems.length} problems (convene validate --db ${loaded.config.db})`;
+  print(`run ${result.runId} ${result.status} (${result.mode}): read ${t.read} records, stored ${t.stored}, skipped ${t.skipped} in ${((Date.now() - started) / 1000).toFixed(1)} s; ${checks}`);
+  if (result.status === 'failed' || result.validation.problems.length > 0) return 1;
+  return result.status === 'partial' ? 3 : 0;
+}
+
+export const runCommand: RegisterCommand = (program, exit) => {
+  program
+    .command('run')
+    .description('collect from the configured sources (incrementally by default) and update the database')
+    .option('--config <file>', 'the config file (default: ./convene.config.json)')
+    .option('--db <file>', 'the convene database file (overrides the config)')
+    .option('--full-refresh', 'collect everything again instead of what changed since the last run')
+    .option('--parallel', 'collect independent sources at the same time')
+    .option('--quiet', 'print only the final summary line')
+    .action(async (opts: RunFlags) => {
+      exit.code = await runRun(opts);
+    });
+};
