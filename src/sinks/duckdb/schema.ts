@@ -275,6 +275,8 @@ export async function migrate(db: Database, migrations: readonly Migration[] = M
   if (current > newest) {
     throw new DatabaseError('DB_OPEN_FAILED', `the database has schema version ${current}, newer than this convene knows (${newest}); upgrade convene to read it`, undefined, db.path);
   }
+  // Columns first, so that a numbered migration (a view, say) may use columns the spec gained.
+  if (current > 0) await db.transaction(() => addMissingColumns(db));
   const applied: number[] = [];
   for (const m of migrations) {
     if (m.version <= current) continue;

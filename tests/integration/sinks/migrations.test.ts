@@ -81,4 +81,17 @@ test('a column the spec gained since the database was made is added on open, and
   await sink.close();
 });
 
+test('a numbered migration may use a column the spec gained since the database was made', async () => {
+  const path = await fixtureDatabase('view.duckdb');
+  const db = await Database.open(path);
+  try {
+    await db.run('ALTER TABLE meeting_metrics DROP COLUMN lead_time_ms');
+    const view: Migration = { version: V2.version, summary: 'a view', statements: ['CREATE VIEW followup_totals AS SELECT sum(lead_time_ms) AS n FROM meeting_metrics'] };
+    assert.equal(await migrate(db, [...MIGRATIONS, view]), [V2.version]);
+    assert.equal(await db.all('SELECT n FROM followup_totals'), [{ n: null }]);
+  } finally {
+    db.close();
+  }
+});
+
 test.run();
