@@ -208,7 +208,8 @@ function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, m
       add(events.between(t.start + d * DAY - TIME_TOLERANCE_MS, t.start + d * DAY + TIME_TOLERANCE_MS + 1));
     }
   }
-  if (signal.kind === 'followup') add(events.between(signal.time - RECENT_END_MS - DAY, signal.time));
+  // Meetings last a few hours at most; a day-long block is no meeting to follow up on.
+  if (signal.kind === 'followup') add(events.between(signal.time - RECENT_END_MS - 4 * HOUR, signal.time));
   if (IMMINENT_KINDS.has(signal.kind)) add(events.between(signal.time - IMMINENT_BEFORE_MS, signal.time + IMMINENT_AFTER_MS + 1));
   for (const w of messageWords) add(events.withTitleWord(w));
   for (const k of linkKeys) add(events.byConferenceKey(k));
