@@ -121,7 +121,7 @@ function chromium(): string {
 function loadInChromium(path: string): { dom: string; console: string[] } {
   const r = spawnSync(
     chromium(),
-    ['--headless', '--no-sandbox', '--disable-gpu', `--user-data-dir=${scratch('convene-chromium-')}`, '--enable-logging=stderr', '--v=0', '--dump-dom', `file://${path}`],
+    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${scratch('convene-chromium-')}`, '--enable-logging=stderr', '--v=0', '--dump-dom', `file://${path}`],
     { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
   );
   assert.is(r.status, 0, r.stderr);
