@@ -19,6 +19,13 @@ export const ComponentDefaults = z.object({
   timeoutMs: z.number().int().min(100).optional().describe('How long one external call may take.'),
 });
 
+export const ArchiveConfig = z.object({
+  dir: z.string().min(1).optional().describe('Archive each run under <dir>/<run-id>/ (tables as zstd Parquet, the report, a manifest); absent: no archives.'),
+  keep: z.number().int().min(1).optional().describe('Keep at most this many archives, newest first.'),
+  maxAge: z.string().regex(/^\d+(\.\d+)?\s*[smhdw]$/, 'a duration such as 30d').optional().describe('Remove archives older than this, e.g. 30d.'),
+  maxSize: z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB)$/i, 'a size such as 2GB').optional().describe('Keep the newest archives that together fit in this size, e.g. 2GB.'),
+});
+
 export const RootConfig = z
   .object({
     db: z.string().min(1).default('convene.duckdb').describe('The convene database file.'),
@@ -26,6 +33,7 @@ export const RootConfig = z
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn').describe('Log level for the JSON log lines on stderr.'),
     duckdb: DuckdbConfig.default({}).describe('DuckDB settings for the database file.'),
     limits: LimitsConfig.default(LimitsConfig.parse({})).describe('Rate limits and retries for external APIs: the Slack tier profile, time compression for the emulator, attempts and back-off.'),
+    archive: ArchiveConfig.default({}).describe('Archives of runs and their retention.'),
     defaults: ComponentDefaults.default({}).describe('Settings every component section inherits unless it sets its own.'),
     sources: z.record(z.string(), z.record(z.string(), z.unknown())).default({}).describe('One section per source type (see `convene config print` and docs/config.md), e.g. "slack-web".'),
   })

@@ -12,6 +12,7 @@ import type { Logger } from '../core/logger.js';
 import type { Meeting, MessageLink, Signal } from '../core/records.js';
 import type { LoadedConfig } from '../config/load.js';
 import { computeMeetingMetrics } from '../operators/metrics.logic.js';
+import { archiveRun, parseDuration, parseSize, type Retention } from '../sinks/archive/archive.js';
 import { loadCheckpoints } from '../sinks/duckdb/checkpoints.js';
 import { Database } from '../sinks/duckdb/database.js';
 import { DuckdbSink } from '../sinks/duckdb/duckdb.sink.js';
@@ -107,7 +108,14 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
   await finishRun(db, runId, status, totals, validation, failure, clock());
   await sink.close();
   db.close();
+  const archived = config.archive.dir ? await archiveRun(config.db, runId, { root: config.archive.dir, retention: retentionOf(config.archive) }) : null;
+  if (archived) progress(`archived to ${config.archive.dir}/${runId}${archived.removed.length ? `; removed ${archived.removed.length} older archives` : ''}`);
   return { runId, status, mode, totals, components, validation };
+}
+
+export function retentionOf(a: { keep?: number | undefined; maxAge?: string | undefined; maxSize?: string | undefined }): Retention | undefined {
+  if (a.keep === undefined && a.maxAge === undefined && a.maxSize === undefined) return undefined;
+  return { keep: a.keep, maxAgeMs: a.maxAge === undefined ? undefined : parseDuration(a.maxAge), maxBytes: a.maxSize === undefined ? undefined : parseSize(a.maxSize) };
 }
 
 /** Every meeting's metrics from all of its stored links and signals, whichever run stored them. */

@@ -48,6 +48,8 @@ const replayCommand: RegisterCommand = (program, exit) => {
     .option('--quiet', 'print only the final summary line')
     .option('--full-refresh', 'read everything again, even after an interrupted replay of the same inputs')
     .option('--parallel', 'read people, directory, calendars and Drive at the same time')
+    .option('--archive <dir>', 'archive the run under <dir>/<run-id>/ (tables as Parquet, the report, a manifest with checksums)')
+    .option('--keep-archives <n>', 'with --archive: keep at most this many archives', number('--keep-archives', true))
     .action(async (bundle, opts) => {
       const { runReplay } = await import('./replay.js');
       exit.code = await runReplay(bundle, opts);

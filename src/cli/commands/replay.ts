@@ -15,6 +15,8 @@ export interface ReplayFlags {
   quiet?: boolean;
   fullRefresh?: boolean;
   parallel?: boolean;
+  archive?: string;
+  keepArchives?: number;
 }
 
 /** Problems printed in full; the rest are counted and stay queryable in input_problems. */
@@ -43,6 +45,11 @@ export async function replayAndReport(bundle: string | undefined, flags: ReplayF
   }
   if (result.status !== 'succeeded') {
     for (const c of result.components.filter((x) => x.status !== 'succeeded')) print(`component ${c.name} ${c.status}: ${c.reason}`);
+  }
+  if (flags.archive) {
+    const { archiveRun } = await import('../../sinks/archive/archive.js');
+    const archived = await archiveRun(flags.db, result.runId, { root: flags.archive, ...(flags.keepArchives ? { retention: { keep: flags.keepArchives } } : {}) });
+    print(`archived to ${flags.archive}/${result.runId}${archived.removed.length ? `; removed ${archived.removed.length} older archives` : ''}`);
   }
   const checks = result.validation.problems.length === 0 ? 'validation passed' : `validation found ${result.validation.problems.length} problems (convene validate --db ${flags.db})`;
   print(`replay ${result.runId} ${result.status}: read ${t.read} records, stored ${t.stored}, skipped ${t.skipped} in ${((Date.now() - started) / 1000).toFixed(1)} s; ${checks}`);
