@@ -63,6 +63,9 @@ export class BundleStore {
   seq = 0;
   /** Files the emulator could not serve through an API (ICS calendars), for the log. */
   readonly skipped: string[] = [];
+  /** Parts of the bundle with no API form, which `convene run` reads as files beside the APIs. */
+  readonly icsFiles: string[] = [];
+  peopleCsv: string | null = null;
 
   static async load(bundleDir: string): Promise<BundleStore> {
     if (!existsSync(bundleDir)) throw new InputError('INPUT_NOT_FOUND', bundleDir, 'no bundle folder here');
@@ -71,6 +74,7 @@ export class BundleStore {
     const slackZip = join(bundleDir, 'slack.zip');
     if (existsSync(slackDir)) await store.loadSlack(await openFolderExport(slackDir));
     else if (existsSync(slackZip)) await store.loadSlack(await openZipExport(slackZip));
+    if (existsSync(join(bundleDir, 'people.csv'))) store.peopleCsv = join(bundleDir, 'people.csv');
     const google = join(bundleDir, 'google');
     if (existsSync(join(google, 'calendar'))) await store.loadCalendars(join(google, 'calendar'));
     if (existsSync(join(google, 'drive'))) {
@@ -130,6 +134,7 @@ export class BundleStore {
     for (const file of await listInputFiles([dir], ['.json', '.ics'])) {
       if (file.toLowerCase().endsWith('.ics')) {
         this.skipped.push(file);
+        this.icsFiles.push(file);
         continue;
       }
       const parsed = parseJson(await readText(file));

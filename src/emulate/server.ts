@@ -201,6 +201,9 @@ export async function startEmulator(bundleOrStore: string | BundleStore, options
         'google-calendar': { token: EMULATOR_GOOGLE_TOKEN, rootUrl: `${base}/`, calendars: [...store.calendars.keys()].sort() },
         'google-drive': { token: EMULATOR_GOOGLE_TOKEN, rootUrl: `${base}/` },
         'google-directory': { token: EMULATOR_GOOGLE_TOKEN, rootUrl: `${base}/`, customer: 'my_customer' },
+        // What has no API form is read as files, so a run collects the whole bundle, as a replay would.
+        ...(store.peopleCsv ? { 'people-csv': { path: store.peopleCsv } } : {}),
+        ...(store.icsFiles.length > 0 ? { 'calendar-files': { paths: [...store.icsFiles] } } : {}),
       },
       limits: { profile, tierScale },
     }),

@@ -3,13 +3,13 @@
  * calendar events, time zones), one stage per source with checkpoints, the identity map, and
  * the totals recorded in `runs`.
  */
-import { from, type Observable } from 'rxjs';
+import { from, type Observable, type OperatorFunction } from 'rxjs';
 import type { ApiCallGate, ComponentContext } from '../core/component.js';
 import { envelope, type Cursor, type Envelope } from '../core/envelope.js';
 import { ConveneError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { CalendarEvent, Person } from '../core/records.js';
-import type { Gate } from '../core/rx.js';
+import { fromPages, type Gate } from '../core/rx.js';
 import { EventIndex } from '../operators/event-index.logic.js';
 import { IdentityIndex } from '../operators/identity.logic.js';
 import { meetingIntelligenceOperator } from '../operators/meeting-intelligence.operator.js';
@@ -20,6 +20,9 @@ import { runStage, type StageCounts } from './stage.js';
 
 /** Kinds that sources emit; everything else is derived by operators. */
 export const SOURCE_KINDS: ReadonlySet<string> = new Set(['person', 'channel', 'message', 'calendar_event', 'drive_file', 'problem']);
+
+/** Kinds the meeting intelligence derives. */
+export const DERIVED_KINDS: ReadonlySet<string> = new Set(['signal', 'message_link', 'meeting', 'meeting_metrics']);
 
 export interface StageRequest {
   /** The component's name in this job (also its checkpoint's source name). */
@@ -71,18 +74,7 @@ export class Job {
       const ctx: ComponentContext = { logger: this.logger.child({ component: req.type }), runId: this.runId, gate, ...(this.calls ? { calls: this.calls } : {}) };
       return def.create(req.config, ctx).read(req.from) as Observable<Envelope>;
     };
-    const operators = req.intelligence
-      ? [
-          meetingIntelligenceOperator.create(
-            {},
-            {
-              logger: this.logger.child({ component: 'meeting-intelligence' }),
-              runId: this.runId,
-              deps: { events: this.events, identities: this.identities, timezoneOf: (id: string) => this.timezones.get(id) ?? { tz: null, offsetMinutes: null } },
-            },
-          ),
-        ]
-      : [];
+    const operators = req.intelligence ? [this.intelligence()] : [];
     const started = Date.now();
     const counts = await runStage(read, operators, this.sink, {
       batchSize: this.batchSize,
@@ -95,6 +87,33 @@ export class Job {
     const counted = Object.entries(counts.read).map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing';
     const resumed = counts.resumed ? ` (${counts.resumed} were durable already)` : '';
     this.progress(`${req.name.padEnd(10)} read ${counted} in ${((Date.now() - started) / 1000).toFixed(1)} s${resumed}`);
+  }
+
+  /**
+   * Runs the meeting intelligence over messages already stored (read back a channel at a
+   * time, in ts order), writing only what it derives.
+   */
+  async derive(name: string, pages: (signal: AbortSignal) => AsyncIterable<readonly Envelope[]>): Promise<void> {
+    const started = Date.now();
+    const counts = await runStage((gate) => fromPages(pages, gate), [this.intelligence()], this.sink, {
+      batchSize: this.batchSize,
+      sourceKinds: SOURCE_KINDS,
+      writeKinds: DERIVED_KINDS,
+    });
+    this.stages[name] = { ...counts, read: {} };
+    const derived = Object.entries(counts.stored).filter(([k]) => DERIVED_KINDS.has(k)).map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing';
+    this.progress(`${name.padEnd(10)} derived ${derived} from ${counts.read['message'] ?? 0} stored messages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  private intelligence(): OperatorFunction<Envelope, Envelope> {
+    return meetingIntelligenceOperator.create(
+      {},
+      {
+        logger: this.logger.child({ component: 'meeting-intelligence' }),
+        runId: this.runId,
+        deps: { events: this.events, identities: this.identities, timezoneOf: (id: string) => this.timezones.get(id) ?? { tz: null, offsetMinutes: null } },
+      },
+    );
   }
 
   /** Writes the identity map of every person seen. */

@@ -3,27 +3,25 @@
  * (each source reads from the cursor its last run left), or everything with a full refresh,
  * then the same operators and sink as a replay.
  *
- * An incremental run reads only what changed, so what the intelligence needs from earlier
- * runs is read back from the database first (people and calendar events for the indexes),
- * and every meeting's metrics are computed again afterwards from all its stored links.
+ * An incremental run fetches only what changed. The meeting intelligence then runs over every
+ * stored message, read back from the database a channel at a time in ts order (live collection
+ * reads newest first, and replies before their parents), with indexes fed by every stored
+ * person and calendar event: so a meeting's links and metrics take in what earlier runs
+ * collected, and the results equal a replay of the same data.
  */
 import { envelope } from '../core/envelope.js';
 import type { Logger } from '../core/logger.js';
-import type { Meeting, MessageLink, Signal } from '../core/records.js';
 import type { LoadedConfig } from '../config/load.js';
-import { computeMeetingMetrics } from '../operators/metrics.logic.js';
 import { archiveRun, parseDuration, parseSize, type Retention } from '../sinks/archive/archive.js';
 import { loadCheckpoints } from '../sinks/duckdb/checkpoints.js';
 import { Database } from '../sinks/duckdb/database.js';
 import { DuckdbSink } from '../sinks/duckdb/duckdb.sink.js';
-import { readCalendarEvents, readLinks, readMeetings, readPeople, readSignals } from '../sinks/duckdb/read-back.js';
+import { readCalendarEvents, readChannels, readPeople, storedMessagePages } from '../sinks/duckdb/read-back.js';
 import { validateDatabase, type ValidationReport } from '../sinks/duckdb/validate.js';
-import { from } from 'rxjs';
 import { Job } from './job.js';
 import { LimitedCallGate } from './limits/call-gate.js';
 import { jobStatus, runTasks, type Task, type TaskResult } from './orchestrator.js';
 import { finishRun, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
-import { runStage } from './stage.js';
 
 export interface RunOptions {
   logger: Logger;
@@ -90,14 +88,26 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
       uses: earlier,
       run: async () => {
         const cursor = options.fullRefresh ? undefined : (await loadCheckpoints(db, runScope(type))).bySource.get(type)?.cursor ?? undefined;
-        await job.stage({ name: type, type, config: loaded.sources[type], intelligence: role === 'slack', ...(cursor ? { from: cursor } : {}) });
+        await job.stage({ name: type, type, config: loaded.sources[type], ...(cursor ? { from: cursor } : {}) });
       },
     });
   }
   const slackSources = byRole('slack');
   if (slackSources.length > 0) {
+    tasks.push({
+      name: 'intelligence',
+      needs: slackSources,
+      uses: [...byRole('people'), ...byRole('events')],
+      run: async () => {
+        const stored = await readChannels(db);
+        const channels = stored.map((c) => c.id);
+        await job.derive('intelligence', async function* () {
+          yield stored.map((c) => envelope('channel', c.id, c.created ?? 0, 'database', c));
+          for await (const page of storedMessagePages(db, channels)) yield page.map((m) => envelope('message', `${m.channelId}:${m.ts}`, m.time, 'database', m));
+        });
+      },
+    });
     tasks.push({ name: 'identities', needs: slackSources, uses: byRole('people'), run: () => job.writeIdentities() });
-    tasks.push({ name: 'metrics', needs: slackSources, run: () => recomputeMetrics(db, sink, config.batchSize) });
   }
 
   const components = await runTasks(tasks, { parallel: options.parallel ?? false });
@@ -116,22 +126,4 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
 export function retentionOf(a: { keep?: number | undefined; maxAge?: string | undefined; maxSize?: string | undefined }): Retention | undefined {
   if (a.keep === undefined && a.maxAge === undefined && a.maxSize === undefined) return undefined;
   return { keep: a.keep, maxAgeMs: a.maxAge === undefined ? undefined : parseDuration(a.maxAge), maxBytes: a.maxSize === undefined ? undefined : parseSize(a.maxSize) };
-}
-
-/** Every meeting's metrics from all of its stored links and signals, whichever run stored them. */
-export async function recomputeMetrics(db: Database, sink: DuckdbSink, batchSize: number): Promise<void> {
-  const [meetings, links, signals] = await Promise.all([readMeetings(db), readLinks(db), readSignals(db)]);
-  const signalByKey = new Map<string, Signal>(signals.map((s) => [`${s.channelId}:${s.ts}`, s]));
-  const linksByMeeting = new Map<string, MessageLink[]>();
-  for (const l of links) {
-    const list = linksByMeeting.get(l.meetingId) ?? [];
-    list.push(l);
-    linksByMeeting.set(l.meetingId, list);
-  }
-  const envelopes = meetings.map((m: Meeting) => {
-    const own = linksByMeeting.get(m.id) ?? [];
-    const ownSignals = own.map((l) => signalByKey.get(`${l.channelId}:${l.ts}`)).filter((s): s is Signal => s !== undefined);
-    return envelope('meeting_metrics', m.id, m.start, 'metrics', computeMeetingMetrics(m, own, ownSignals));
-  });
-  await runStage(() => from(envelopes), [], sink, { batchSize });
 }

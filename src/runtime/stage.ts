@@ -39,6 +39,8 @@ export interface StageOptions {
   onBatch?: (counts: StageCounts) => void;
   /** Where checkpoints go: the job's scope and the source's name. Absent: none are written. */
   checkpoint?: { scope: string; source: string };
+  /** Only envelopes of these kinds are written (the others are durable already); absent: all. */
+  writeKinds?: ReadonlySet<string>;
   /** Resume: write nothing up to and including this source record. */
   skipThrough?: Cursor | null;
 }
@@ -106,6 +108,7 @@ export async function runStage(
               continue;
             }
           }
+          if (options.writeKinds && !options.writeKinds.has(e.kind)) continue;
           keep.push(e);
         }
         const s = safe as { cursor: Cursor; records: number } | null;

@@ -23,7 +23,7 @@ test.after(async () => {
   await emulator.close();
 });
 
-test('a first run collects every message the bundle holds', async () => {
+test('a first run collects what a replay of the bundle reads and derives the same results: every table equal', async () => {
   const r = await conveneAsync(['run', '--config', configFile, '--db', db]);
   assert.is(r.status, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /slack-web\s+read \d+ person, \d+ channel, \d+ message/);
@@ -32,7 +32,8 @@ test('a first run collects every message the bundle holds', async () => {
   const tables = (file: string): Record<string, { rows: number; checksum: string }> => (JSON.parse(convene(['validate', '--db', file, '--json']).stdout) as { tables: Record<string, { rows: number; checksum: string }> }).tables;
   const collected = tables(db);
   const replayed = tables(replayDb);
-  for (const table of ['messages', 'channels', 'drive_files']) assert.equal(collected[table], replayed[table], table);
+  assert.equal(Object.keys(collected), Object.keys(replayed));
+  for (const table of Object.keys(replayed)) assert.equal(collected[table], replayed[table], table);
 });
 
 test('a second run fetches no message again and keeps the same content', async () => {
@@ -40,7 +41,7 @@ test('a second run fetches no message again and keeps the same content', async (
   emulator.resetStats();
   const r = await conveneAsync(['run', '--config', configFile, '--db', db]);
   assert.is(r.status, 0, r.stderr + r.stdout);
-  assert.not.match(r.stdout, /\d+ message/);
+  assert.not.match(r.stdout, /slack-web .*\d+ message/);
   assert.is(emulator.requests('conversations.replies'), 0);
   const after = JSON.parse(convene(['validate', '--db', db, '--json']).stdout) as { tables: unknown };
   assert.equal(after.tables, before.tables);

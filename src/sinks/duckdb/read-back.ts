@@ -1,9 +1,9 @@
 /**
  * Records read back from a convene database: what an incremental run needs from earlier runs
- * (people and calendar events for the indexes; links, signals and meetings for metrics).
+ * (people and calendar events for the indexes, channels and messages for the intelligence).
  * The inverse of the table specs in schema.ts.
  */
-import type { CalendarEvent, Meeting, MessageLink, Person, Signal } from '../../core/records.js';
+import type { CalendarEvent, Channel, Message, Person } from '../../core/records.js';
 import type { Database, Row } from './database.js';
 
 const ms = (v: unknown): number | null => (v instanceof Date ? v.getTime() : v === null || v === undefined ? null : Number(v));
@@ -54,46 +54,58 @@ export async function readCalendarEvents(db: Database): Promise<CalendarEvent[]>
   }));
 }
 
-export async function readMeetings(db: Database): Promise<Meeting[]> {
-  return (await db.all('SELECT * FROM meetings ORDER BY id')).map((r: Row) => ({
+export async function readChannels(db: Database, ids?: readonly string[]): Promise<Channel[]> {
+  const where = ids ? `WHERE id IN (SELECT unnest(?::VARCHAR[]))` : '';
+  return (await db.all(`SELECT * FROM channels ${where} ORDER BY name, id`, ids ? [JSON.stringify(ids)] : [])).map((r: Row) => ({
     id: String(r['id']),
-    source: String(r['source']) as Meeting['source'],
-    kind: String(r['kind']) as Meeting['kind'],
-    calendarEventId: str(r['calendar_event_id']),
-    title: str(r['title']),
-    channelId: str(r['channel_id']),
-    start: ms(r['start_time'])!,
-    end: ms(r['end_time']),
-    status: String(r['status']) as Meeting['status'],
-    organizer: str(r['organizer']),
-    participants: json(r['participants'], []),
-    recurringEventId: str(r['recurring_event_id']),
+    name: String(r['name']),
+    kind: String(r['kind']) as Channel['kind'],
+    created: ms(r['created']),
+    creator: str(r['creator']),
+    members: json(r['members'], []),
+    topic: str(r['topic']),
+    purpose: str(r['purpose']),
+    isArchived: Boolean(r['is_archived']),
   }));
 }
 
-export async function readLinks(db: Database): Promise<MessageLink[]> {
-  return (await db.all('SELECT * FROM message_links ORDER BY channel_id, ts')).map((r: Row) => ({
-    channelId: String(r['channel_id']),
-    ts: String(r['ts']),
-    meetingId: String(r['meeting_id']),
-    kind: String(r['kind']) as MessageLink['kind'],
-    confidence: Number(r['confidence']),
-    method: String(r['method']) as MessageLink['method'],
-    evidence: json(r['evidence'], []),
-  }));
-}
-
-export async function readSignals(db: Database): Promise<Signal[]> {
-  return (await db.all('SELECT * FROM signals ORDER BY channel_id, ts')).map((r: Row) => ({
+function toMessage(r: Row): Message {
+  return {
     channelId: String(r['channel_id']),
     ts: String(r['ts']),
     time: ms(r['time'])!,
     userId: str(r['user_id']),
-    kind: String(r['kind']) as Signal['kind'],
-    confidence: Number(r['confidence']),
-    evidence: json(r['evidence'], []),
-    times: json(r['times'], []),
-    links: json(r['links'], []),
+    botId: str(r['bot_id']),
+    botName: str(r['bot_name']),
+    subtype: str(r['subtype']),
+    text: String(r['text']),
+    extraText: String(r['extra_text']),
     threadTs: str(r['thread_ts']),
-  }));
+    isThreadParent: Boolean(r['is_thread_parent']),
+    replyCount: Number(r['reply_count']),
+    editedTs: str(r['edited_ts']),
+    files: json(r['files'], []),
+    links: json(r['links'], []),
+    mentions: json(r['mentions'], []),
+    huddle: json(r['huddle'], null),
+    raw: String(r['raw']),
+  };
+}
+
+/**
+ * The stored messages of some channels, a channel at a time in the order a Slack export is
+ * read (by channel name, then ts), in pages: what the meeting intelligence needs when the
+ * messages arrived out of order (live collection reads newest first, replies before parents).
+ */
+export async function* storedMessagePages(db: Database, channelIds: readonly string[], pageSize = 2000): AsyncGenerator<Message[]> {
+  for (const channel of await readChannels(db, channelIds)) {
+    let after = '';
+    for (;;) {
+      const rows = await db.all(`SELECT * FROM messages WHERE channel_id = ? AND ts > ? ORDER BY ts LIMIT ?`, [channel.id, after, pageSize]);
+      if (rows.length === 0) break;
+      const page = rows.map(toMessage);
+      after = page[page.length - 1]!.ts;
+      yield page;
+    }
+  }
 }
