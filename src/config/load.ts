@@ -81,6 +81,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Obj {
     }
   }
   if (env['SLACK_TOKEN']) set(['sources', 'slack-web', 'token'], env['SLACK_TOKEN']);
+  if (env['SLACK_SIGNING_SECRET']) set(['watch', 'signingSecret'], env['SLACK_SIGNING_SECRET']);
   return out;
 }
 

@@ -26,6 +26,13 @@ export const ArchiveConfig = z.object({
   maxSize: z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB)$/i, 'a size such as 2GB').optional().describe('Keep the newest archives that together fit in this size, e.g. 2GB.'),
 });
 
+export const WatchConfig = z.object({
+  intervalSeconds: z.number().min(0.1).default(60).describe('How often `convene watch` collects what changed.'),
+  host: z.string().default('127.0.0.1').describe('Where `convene watch` listens for Slack Events API pushes (POST /slack/events).'),
+  port: z.number().int().min(0).max(65535).default(8788).describe('Its port; 0 picks a free one.'),
+  signingSecret: z.string().optional().describe('The Slack app\'s signing secret, to check pushed events (SLACK_SIGNING_SECRET); absent: no events endpoint.'),
+});
+
 export const RootConfig = z
   .object({
     db: z.string().min(1).default('convene.duckdb').describe('The convene database file.'),
@@ -33,6 +40,7 @@ export const RootConfig = z
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn').describe('Log level for the JSON log lines on stderr.'),
     duckdb: DuckdbConfig.default({}).describe('DuckDB settings for the database file.'),
     limits: LimitsConfig.default(LimitsConfig.parse({})).describe('Rate limits and retries for external APIs: the Slack tier profile, time compression for the emulator, attempts and back-off.'),
+    watch: WatchConfig.default(WatchConfig.parse({})).describe('Continuous collection.'),
     archive: ArchiveConfig.default({}).describe('Archives of runs and their retention.'),
     defaults: ComponentDefaults.default({}).describe('Settings every component section inherits unless it sets its own.'),
     sources: z.record(z.string(), z.record(z.string(), z.unknown())).default({}).describe('One section per source type (see `convene config print` and docs/config.md), e.g. "slack-web".'),

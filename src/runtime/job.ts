@@ -116,6 +116,17 @@ export class Job {
     );
   }
 
+  /** A stage over envelopes that were pushed to convene (Slack Events API) instead of read. */
+  async stageFrom(name: string, envelopes: readonly Envelope[]): Promise<void> {
+    const counts = await runStage(() => from(envelopes), [], this.sink, {
+      batchSize: this.batchSize,
+      sourceKinds: SOURCE_KINDS,
+      onRecord: (e) => this.learn(e),
+    });
+    this.stages[name] = counts;
+    this.progress(`${name.padEnd(10)} took ${envelopes.length} pushed records`);
+  }
+
   /** Writes the identity map of every person seen. */
   async writeIdentities(): Promise<void> {
     const identityEnvelopes = this.identities.all().map((m) => envelope('identity', m.key, 0, 'identity-mapping', m));

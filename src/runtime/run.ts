@@ -9,7 +9,7 @@
  * person and calendar event: so a meeting's links and metrics take in what earlier runs
  * collected, and the results equal a replay of the same data.
  */
-import { envelope } from '../core/envelope.js';
+import { envelope, type Envelope } from '../core/envelope.js';
 import type { Logger } from '../core/logger.js';
 import type { LoadedConfig } from '../config/load.js';
 import { archiveRun, parseDuration, parseSize, type Retention } from '../sinks/archive/archive.js';
@@ -29,6 +29,8 @@ export interface RunOptions {
   parallel?: boolean;
   progress?: (line: string) => void;
   clock?: () => Date;
+  /** Records pushed to convene since the last run (Slack Events API), taken as one more Slack source. */
+  pushed?: { name: string; take(): Envelope[] };
 }
 
 export interface RunResult {
@@ -92,13 +94,20 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
       },
     });
   }
-  const slackSources = byRole('slack');
+  if (options.pushed) {
+    const pushed = options.pushed;
+    tasks.push({ name: pushed.name, run: () => job.stageFrom(pushed.name, pushed.take()) });
+  }
+  const slackSources = [...byRole('slack'), ...(options.pushed ? [options.pushed.name] : [])];
   if (slackSources.length > 0) {
     tasks.push({
       name: 'intelligence',
       needs: slackSources,
       uses: [...byRole('people'), ...byRole('events')],
       run: async () => {
+        // Everything derived is derived again from every stored message: what an edit, a
+        // deletion or a late reply no longer supports must not survive.
+        for (const table of ['signals', 'message_links', 'meetings', 'meeting_metrics']) await db.run(`DELETE FROM ${table}`);
         const stored = await readChannels(db);
         const channels = stored.map((c) => c.id);
         await job.derive('intelligence', async function* () {

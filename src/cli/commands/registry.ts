@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { collect, dbOption, formatOption, number } from '../options.js';
 import { configCommand } from './config.js';
 import { runCommand } from './run.js';
+import { watchCommand } from './watch.js';
 import { emulateCommand } from './emulate.js';
 import { planCommand } from './plan.js';
 import { meetingsCommand } from './meetings.js';
@@ -112,6 +113,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   generateCommand,
   replayCommand,
   runCommand,
+  watchCommand,
   evalCommand,
   queryCommand,
   validateCommand,

@@ -1,0 +1,45 @@
+import type { RegisterCommand } from './registry.js';
+import { number } from '../options.js';
+
+export interface WatchFlags {
+  config?: string;
+  db?: string;
+  interval?: number;
+  port?: number;
+  host?: string;
+  ticks?: number;
+}
+
+export async function runWatch(flags: WatchFlags): Promise<number> {
+  const { loadConfig } = await import('../../config/load.js');
+  const { watch } = await import('../../runtime/watch/watch.js');
+  const { cliLogger } = await import('../log.js');
+  const watchFlags = {
+    ...(flags.interval !== undefined ? { intervalSeconds: flags.interval } : {}),
+    ...(flags.port !== undefined ? { port: flags.port } : {}),
+    ...(flags.host !== undefined ? { host: flags.host } : {}),
+  };
+  const loaded = loadConfig({ ...(flags.config ? { file: flags.config } : {}), flags: { ...(flags.db ? { db: flags.db } : {}), ...(Object.keys(watchFlags).length ? { watch: watchFlags } : {}) } });
+  const stop = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  const print = (line: string): void => void process.stdout.write(line + '\n');
+  const results = await watch(loaded, { logger: cliLogger(), progress: print, stop, ...(flags.ticks !== undefined ? { ticks: flags.ticks } : {}) });
+  return results.some((r) => r.status === 'failed') ? 1 : 0;
+}
+
+export const watchCommand: RegisterCommand = (program, exit) => {
+  program
+    .command('watch')
+    .description('collect continuously: what changed every interval, plus Slack Events API pushes at POST /slack/events')
+    .option('--config <file>', 'the config file (default: ./convene.config.json)')
+    .option('--db <file>', 'the convene database file (overrides the config)')
+    .option('--interval <seconds>', 'seconds between collections (overrides watch.intervalSeconds)', number('--interval'))
+    .option('--host <host>', 'where to listen for Slack events (overrides watch.host)')
+    .option('--port <n>', 'port for Slack events; 0 picks a free one (overrides watch.port)', number('--port', true))
+    .option('--ticks <n>', 'stop after this many collections', number('--ticks', true))
+    .action(async (opts: WatchFlags) => {
+      exit.code = await runWatch(opts);
+    });
+};

@@ -1,0 +1,49 @@
+/**
+ * `convene watch`: collects what changed every interval, through the same sources, operators
+ * and sink as `convene run`, and between ticks takes Slack Events API pushes, which the next
+ * tick stores and derives from. Ticks never overlap; the database is open only during a tick,
+ * so other commands can read it in between.
+ */
+import type { LoadedConfig } from '../../config/load.js';
+import type { Logger } from '../../core/logger.js';
+import { collect, type RunResult } from '../run.js';
+import { EventQueue, startEventsServer, type EventsServer } from './events-server.js';
+
+export interface WatchOptions {
+  logger: Logger;
+  progress: (line: string) => void;
+  /** Stop after this many ticks (tests, one-off catch-up); absent: until `stop` resolves. */
+  ticks?: number;
+  /** Resolves when the watch should end (Ctrl-C). */
+  stop: Promise<void>;
+}
+
+export async function watch(loaded: LoadedConfig, options: WatchOptions): Promise<RunResult[]> {
+  const { watch: cfg } = loaded.config;
+  const queue = new EventQueue();
+  let server: EventsServer | null = null;
+  if (cfg.signingSecret) {
+    server = await startEventsServer({ host: cfg.host, port: cfg.port, signingSecret: cfg.signingSecret, queue, logger: options.logger.child({ component: 'slack-events' }) });
+    options.progress(`listening for Slack events at ${server.url}/slack/events`);
+  }
+  let stopped = false;
+  void options.stop.then(() => {
+    stopped = true;
+  });
+  const results: RunResult[] = [];
+  try {
+    for (let tick = 1; !stopped && (options.ticks === undefined || tick <= options.ticks); tick++) {
+      const started = Date.now();
+      const result = await collect(loaded, { logger: options.logger, progress: () => undefined, pushed: { name: 'slack-events', take: () => queue.drain() } });
+      results.push(result);
+      const messages = Number(result.totals.counts['message'] ?? 0);
+      options.progress(`tick ${tick}: ${result.status}, ${result.totals.read} records read (${messages} messages), ${queue.refused} pushes refused so far, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (options.ticks !== undefined && tick >= options.ticks) break;
+      const waitMs = Math.max(0, cfg.intervalSeconds * 1000 - (Date.now() - started));
+      await Promise.race([new Promise((r) => setTimeout(r, waitMs)), options.stop]);
+    }
+  } finally {
+    await server?.close();
+  }
+  return results;
+}
