@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { Checkpoint, ComponentContext, Sink, SinkDef } from '../../core/component.js';
-import { CHECKPOINT_DDL, saveCheckpoint } from './checkpoints.js';
+import { saveCheckpoint } from './checkpoints.js';
 import type { Envelope } from '../../core/envelope.js';
 import type { InputProblem } from '../../core/records.js';
 import { Database, type CellValue, type ColumnType } from './database.js';
@@ -42,7 +42,6 @@ export class DuckdbSink implements Sink {
     this.opening ??= (async () => {
       const db = typeof this.target === 'string' ? await Database.open(this.target) : this.target;
       await migrate(db);
-      await db.run(CHECKPOINT_DDL);
       this.db = db;
       return db;
     })();

@@ -7,7 +7,9 @@
  */
 import { DatabaseError } from '../../core/errors.js';
 import type { RecordKind, RecordKinds } from '../../core/records.js';
+import { CHECKPOINT_DDL } from './checkpoints.js';
 import type { CellValue, ColumnType, Database } from './database.js';
+import { ROLLUP_VIEWS } from './rollups.js';
 
 export interface ColumnSpec<T> {
   readonly name: string;
@@ -226,7 +228,7 @@ export function tableForKind(kind: string): TableSpec | undefined {
 }
 
 /** Tables that record the work itself: counted by `convene validate`, never checksummed. */
-export const BOOKKEEPING_TABLES = ['runs', 'input_problems', 'schema_version'] as const;
+export const BOOKKEEPING_TABLES = ['runs', 'input_problems', 'checkpoints', 'schema_version'] as const;
 
 function createDataTable(t: TableSpec): string {
   const cols = t.columns.map((c) => `${c.name} ${c.type}${c.notNull ? ' NOT NULL' : ''}`);
@@ -256,6 +258,11 @@ export const MIGRATIONS: readonly Migration[] = [
          run_id VARCHAR NOT NULL, seq BIGINT NOT NULL, code VARCHAR NOT NULL, source VARCHAR NOT NULL,
          file VARCHAR NOT NULL, entry VARCHAR, message VARCHAR NOT NULL, PRIMARY KEY (run_id, seq))`,
     ],
+  },
+  {
+    version: 2,
+    summary: 'checkpoints; per-person and per-team roll-ups of meeting metrics',
+    statements: [CHECKPOINT_DDL, ...ROLLUP_VIEWS],
   },
 ];
 

@@ -5,7 +5,7 @@ import { envelope } from '../../../src/core/envelope.js';
 import type { MessageLink } from '../../../src/core/records.js';
 import { Database } from '../../../src/sinks/duckdb/database.js';
 import { DuckdbSink } from '../../../src/sinks/duckdb/duckdb.sink.js';
-import { SCHEMA_VERSION, migrate } from '../../../src/sinks/duckdb/schema.js';
+import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../../src/sinks/duckdb/schema.js';
 import { validateDatabase } from '../../../src/sinks/duckdb/validate.js';
 import { sampleRecords } from '../../support/records.js';
 import { scratch } from '../../support/paths.js';
@@ -59,7 +59,7 @@ test('problem records land in input_problems with file, entry and reason', async
 test('migrations run once and record the schema version', async () => {
   const path = join(scratch(), 'f.duckdb');
   const db = await Database.open(path);
-  assert.equal(await migrate(db), [SCHEMA_VERSION]);
+  assert.equal(await migrate(db), MIGRATIONS.map((m) => m.version));
   assert.equal(await migrate(db), []);
   const rows = await db.all('SELECT max(version) AS v FROM schema_version');
   assert.is(Number(rows[0]!['v']), SCHEMA_VERSION);
