@@ -55,6 +55,9 @@ const ROLE: Record<string, 'people' | 'events' | 'files' | 'slack'> = {
   'slack-web': 'slack',
 };
 
+/** Sources that read an API from a cursor. File sources are read whole every run: a file may have changed anywhere. */
+const INCREMENTAL = new Set(['slack-web', 'google-calendar', 'google-drive', 'google-directory']);
+
 export function runScope(sourceType: string): string {
   return `run:${sourceType}`;
 }
@@ -89,7 +92,8 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
       name: type,
       uses: earlier,
       run: async () => {
-        const cursor = options.fullRefresh ? undefined : (await loadCheckpoints(db, runScope(type))).bySource.get(type)?.cursor ?? undefined;
+        const incremental = !options.fullRefresh && INCREMENTAL.has(type);
+        const cursor = incremental ? (await loadCheckpoints(db, runScope(type))).bySource.get(type)?.cursor ?? undefined : undefined;
         await job.stage({ name: type, type, config: loaded.sources[type], ...(cursor ? { from: cursor } : {}) });
       },
     });

@@ -7,6 +7,7 @@ import { collect, dbOption, formatOption, number } from '../options.js';
 import { configCommand } from './config.js';
 import { runCommand } from './run.js';
 import { watchCommand } from './watch.js';
+import { checkpointsCommand } from './checkpoints.js';
 import { emulateCommand } from './emulate.js';
 import { planCommand } from './plan.js';
 import { meetingsCommand } from './meetings.js';
@@ -114,6 +115,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   replayCommand,
   runCommand,
   watchCommand,
+  checkpointsCommand,
   evalCommand,
   queryCommand,
   validateCommand,
