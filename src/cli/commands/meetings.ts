@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, UsageError } from '../../core/errors.js';
-import type { Database } from '../../sinks/duckdb/database.js';
+import type { Database, SqlParam } from '../../sinks/duckdb/database.js';
 import { FilterError, meetingListQuery, parseFilters, type Filters } from '../../sinks/search/filters.js';
 import { dbOption, formatOption, number } from '../options.js';
 import { formatRows } from '../output.js';
@@ -73,9 +73,12 @@ export async function openForReading(path: string): Promise<Database> {
 /** Rows shown when no --limit is given, so a terminal is not flooded. */
 export const DEFAULT_LIST_LIMIT = 50;
 
-export async function runMeetings(flags: FilterFlags & { db: string; format: 'table' | 'json' | 'csv' }): Promise<number> {
+type ListFlags = FilterFlags & { db: string; format: 'table' | 'json' | 'csv' };
+
+/** Lists the rows of a filtered query (meetings or messages) in the chosen format. */
+export async function runList(flags: ListFlags, build: (f: ReturnType<typeof filtersFromFlags>) => { sql: string; params: SqlParam[] }): Promise<number> {
   const filters = filtersFromFlags(flags, { limit: flags.format === 'table' ? DEFAULT_LIST_LIMIT : undefined });
-  const q = asUsage(() => meetingListQuery(filters));
+  const q = asUsage(() => build(filters));
   const db = await openForReading(flags.db);
   try {
     const { columns, rows } = await db.table(q.sql, q.params);
@@ -84,6 +87,10 @@ export async function runMeetings(flags: FilterFlags & { db: string; format: 'ta
   } finally {
     db.close();
   }
+}
+
+export function runMeetings(flags: ListFlags): Promise<number> {
+  return runList(flags, meetingListQuery);
 }
 
 export const meetingsCommand: RegisterCommand = (program, exit) => {

@@ -1,21 +1,11 @@
 /** `convene messages [filters] [--format table|json|csv]`: messages with their signal and meeting. */
 import { messageListQuery } from '../../sinks/search/filters.js';
 import { dbOption, formatOption } from '../options.js';
-import { formatRows } from '../output.js';
-import { addFilterOptions, asUsage, DEFAULT_LIST_LIMIT, filtersFromFlags, openForReading, type FilterFlags } from './meetings.js';
+import { addFilterOptions, runList, type FilterFlags } from './meetings.js';
 import type { RegisterCommand } from './registry.js';
 
-export async function runMessages(flags: FilterFlags & { db: string; format: 'table' | 'json' | 'csv' }): Promise<number> {
-  const filters = filtersFromFlags(flags, { limit: flags.format === 'table' ? DEFAULT_LIST_LIMIT : undefined });
-  const q = asUsage(() => messageListQuery(filters));
-  const db = await openForReading(flags.db);
-  try {
-    const { columns, rows } = await db.table(q.sql, q.params);
-    process.stdout.write(formatRows(columns, rows, flags.format) + '\n');
-    return 0;
-  } finally {
-    db.close();
-  }
+export function runMessages(flags: FilterFlags & { db: string; format: 'table' | 'json' | 'csv' }): Promise<number> {
+  return runList(flags, messageListQuery);
 }
 
 export const messagesCommand: RegisterCommand = (program, exit) => {
