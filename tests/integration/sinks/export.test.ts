@@ -1,9 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseString } from '@fast-csv/parse';
 import ExcelJS from 'exceljs';
+import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
+import { launchChromium } from '../../support/browser.js';
 import * as assert from 'uvu/assert';
 import { Database } from '../../../src/sinks/duckdb/database.js';
 import { exportData, type ExportFormat } from '../../../src/sinks/export/export.js';
@@ -111,48 +112,33 @@ test('xlsx sheets are capped and the summary says so', async () => {
   assert.ok(notes.includes('first 2 of 3 rows'), JSON.stringify(notes));
 });
 
-function chromium(): string {
-  const candidates = [process.env['CHROMIUM'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((c): c is string => Boolean(c));
-  for (const c of candidates) if (spawnSync(c, ['--version']).status === 0) return c;
-  throw new Error('headless Chromium is needed for the HTML test (Debian package `chromium`, or set CHROMIUM)');
-}
-
-/** Loads a page in headless Chromium; returns the DOM after its scripts ran and the console lines. */
-function loadInChromium(path: string): { dom: string; console: string[] } {
-  const r = spawnSync(
-    chromium(),
-    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${scratch('convene-chromium-')}`, '--enable-logging=stderr', '--v=0', '--dump-dom', `file://${path}`],
-    { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
-  );
-  assert.is(r.status, 0, r.stderr);
-  return { dom: r.stdout, console: r.stderr.split('\n').filter((l) => l.includes(':CONSOLE')) };
-}
-
 test('the html report opens offline in Chromium: no console errors, charts drawn, a planted <script> shown as text', async () => {
   const out = await exportTo('html', 'meetings');
   const html = readFileSync(out, 'utf8');
   assert.not.match(html, /<(link|img)[^>]+(src|href)="?https?:/, 'no external assets');
-  // Drive the search box the way a person would, after the page's own script is in place.
-  const probe = out.replace(/\.html$/, '.probe.html');
-  writeFileSync(
-    probe,
-    html.replace(
-      '</body>',
-      `<script>var i=document.querySelector('input[data-table="messages"]');i.value='pwned';i.dispatchEvent(new Event('input'));
-document.body.setAttribute('data-visible', String(document.querySelectorAll('#messages tbody tr:not([hidden])').length));</script></body>`,
-    ),
-  );
-  const page = loadInChromium(probe);
-  assert.equal(page.console, [], 'console output');
-  assert.match(page.dom, /<title>convene report<\/title>/);
-  assert.not.match(page.dom, /<title>pwned/);
-  // The planted element is text in a table cell, not an element.
-  assert.ok(page.dom.includes('&lt;script&gt;document.title="pwned";console.error("pwned")&lt;/script&gt; sync on the roadmap?'));
-  const figures = page.dom.match(/<figure>[\s\S]*?<\/figure>/g) ?? [];
-  assert.is(figures.length, 5);
-  for (const f of figures) assert.match(f, /<rect /);
-  assert.match(page.dom, /data-visible="1"/);
-  assert.match(page.dom, /<table id="meetings"[\s\S]*?Roadmap review/);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(pathToFileURL(out).href);
+    assert.is(await page.title(), 'convene report');
+    // The planted element is text in a table cell, not an element that ran.
+    assert.ok((await page.textContent('body'))!.includes('<script>document.title="pwned";console.error("pwned")</script> sync on the roadmap?'));
+    const figures = await page.locator('figure').count();
+    assert.is(figures, 5);
+    for (let i = 0; i < figures; i++) assert.ok((await page.locator('figure').nth(i).locator('rect').count()) > 0, `figure ${i} draws no bars`);
+    // Search the messages table the way a person would.
+    await page.fill('input[data-table="messages"]', 'pwned');
+    assert.is(await page.locator('#messages tbody tr:not([hidden])').count(), 1);
+    assert.ok((await page.locator('#meetings').textContent())!.includes('Roadmap review'));
+    assert.equal(problems, [], 'console errors');
+  } finally {
+    await browser.close();
+  }
 });
 
 test.run();
