@@ -26,7 +26,8 @@ test('convene emulate writes a config once it listens, and convene plan reads it
   try {
     assert.ok(await waitFor(configFile, 15_000), 'the config file was written');
     const config = JSON.parse(readFileSync(configFile, 'utf8')) as { sources: Record<string, Record<string, unknown>>; limits: Record<string, unknown> };
-    assert.equal(Object.keys(config.sources).sort(), ['google-calendar', 'google-directory', 'google-drive', 'slack-web']);
+    // The APIs, plus the parts of the bundle with no API form (people.csv, ICS calendars), read as files.
+    assert.equal(Object.keys(config.sources).sort(), ['calendar-files', 'google-calendar', 'google-directory', 'google-drive', 'people-csv', 'slack-web']);
     assert.match(String(config.sources['slack-web']!['apiUrl']), /^http:\/\/127\.0\.0\.1:\d+\/api\/$/);
     assert.equal(config.limits, { profile: 'internal', tierScale: 60 });
     const plan = convene(['plan', '--config', configFile, '--json', '--messages-per-channel', '30']);
