@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { Channel } from '../core/records.js';
 import { isRecord, listInputFiles, parseJson, readText, fileStem } from '../sources/common/files.js';
-import { openFolderExport, openZipExport } from '../sources/slack-export/slack-export.archive.js';
+import { CHANNEL_FILES, DAY_FILE, openFolderExport, openZipExport } from '../sources/slack-export/slack-export.archive.js';
 import type { ExportArchive } from '../sources/slack-export/slack-export.archive.js';
 import { calendarIdOf } from '../sources/calendar-files/calendar-api.mapping.js';
 
@@ -33,13 +33,6 @@ export interface StoredCalendar {
   epoch: number;
 }
 
-const CHANNEL_FILES: ReadonlyArray<readonly [string, Channel['kind']]> = [
-  ['channels.json', 'public'],
-  ['groups.json', 'private'],
-  ['dms.json', 'im'],
-  ['mpims.json', 'mpim'],
-];
-const DAY_FILE = /^\d{4}-\d{2}-\d{2}\.json$/;
 
 function compareTs(a: string, b: string): number {
   return Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0);

@@ -8,7 +8,18 @@ import { join } from 'node:path';
 import type { Entry, ZipFile } from 'yauzl';
 import yauzl from 'yauzl';
 import { InputError } from '../../core/errors.js';
+import type { Channel } from '../../core/records.js';
 import { compareNames, readText } from '../common/files.js';
+
+/** The metadata files of an export, with the kind of conversation each lists. */
+export const CHANNEL_FILES: ReadonlyArray<readonly [string, Channel['kind']]> = [
+  ['channels.json', 'public'],
+  ['groups.json', 'private'],
+  ['dms.json', 'im'],
+  ['mpims.json', 'mpim'],
+];
+/** A day file of a conversation folder. */
+export const DAY_FILE = /^\d{4}-\d{2}-\d{2}\.json$/;
 
 export interface ExportArchive {
   /** Paths of the export's files relative to its root, `/`-separated, sorted. */

@@ -8,13 +8,12 @@ import type { SourceDef, Source } from '../../core/component.js';
 import type { Envelope } from '../../core/envelope.js';
 import { InputError } from '../../core/errors.js';
 import { messageKey } from '../../core/records.js';
-import type { Channel } from '../../core/records.js';
 import { fromPages } from '../../core/rx.js';
 import { parseJson } from '../common/files.js';
 import { chunk, EnvelopeBuilder, resumeAfter } from '../common/emit.js';
 import type { FilePosition } from '../common/emit.js';
 import type { ExportArchive } from './slack-export.archive.js';
-import { openFolderExport, openZipExport } from './slack-export.archive.js';
+import { CHANNEL_FILES, DAY_FILE, openFolderExport, openZipExport } from './slack-export.archive.js';
 import { mapSlackChannel, mapSlackMessage, mapSlackUser, synthesizedChannel } from './slack-export.mapping.js';
 
 export const SlackExportConfig = z.object({
@@ -24,13 +23,6 @@ export const SlackExportConfig = z.object({
 export type SlackExportConfig = z.infer<typeof SlackExportConfig>;
 
 const TYPE = 'slack-export';
-const CHANNEL_FILES: ReadonlyArray<readonly [string, Channel['kind']]> = [
-  ['channels.json', 'public'],
-  ['groups.json', 'private'],
-  ['dms.json', 'im'],
-  ['mpims.json', 'mpim'],
-];
-const DAY_FILE = /^\d{4}-\d{2}-\d{2}\.json$/;
 
 export const slackExportSource: SourceDef<SlackExportConfig, unknown> = {
   type: TYPE,
