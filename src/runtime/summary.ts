@@ -5,6 +5,8 @@
 import type { Database } from '../sinks/duckdb/database.js';
 
 export interface Summary {
+  /** The newest run, and the components that did not succeed in it (their results are missing or degraded). */
+  lastRun: { runId: string; status: string; degraded: Array<{ name: string; status: string; reason: string | null }> } | null;
   records: Record<string, number>;
   problems: number;
   meetings: { total: number; calendar: number; huddles: number; adhoc: number };
@@ -27,6 +29,9 @@ export async function summarize(db: Database): Promise<Summary> {
     records[t] = n((await db.all(`SELECT count(*) AS n FROM ${t}`))[0]?.['n']);
   }
   const problems = n((await db.all('SELECT count(*) AS n FROM input_problems'))[0]?.['n']);
+  const last = (await db.all(`SELECT run_id, status, json_extract(counts, '$.components') AS components FROM runs WHERE status <> 'running' ORDER BY started_at DESC LIMIT 1`))[0];
+  const components = last?.['components'] ? (JSON.parse(String(last['components'])) as Array<{ name: string; status: string; reason: string | null }>) : [];
+  const lastRun = last ? { runId: String(last['run_id']), status: String(last['status']), degraded: components.filter((c) => c.status !== 'succeeded') } : null;
   const m = (await db.all(
     `SELECT count(*) AS total, count(*) FILTER (source = 'calendar') AS calendar, count(*) FILTER (kind = 'huddle') AS huddles, count(*) FILTER (kind = 'adhoc') AS adhoc FROM meetings`,
   ))[0] ?? {};
@@ -72,6 +77,7 @@ export async function summarize(db: Database): Promise<Summary> {
        FROM meetings m JOIN meeting_metrics x ON x.meeting_id = m.id ORDER BY x.coordination_cost_minutes DESC, m.id LIMIT 25`,
   );
   return {
+    lastRun,
     records,
     problems,
     meetings: { total: n(m['total']), calendar: n(m['calendar']), huddles: n(m['huddles']), adhoc: n(m['adhoc']) },
@@ -98,6 +104,9 @@ export function formatDuration(ms: number | null): string {
 
 export function formatSummary(s: Summary): string {
   const lines = [
+    ...(s.lastRun && s.lastRun.degraded.length > 0
+      ? [`last run ${s.lastRun.runId} ended ${s.lastRun.status}: ${s.lastRun.degraded.map((c) => `${c.name} ${c.status}`).join(', ')} — its results are incomplete`]
+      : []),
     `records read      ${Object.entries(s.records).map(([k, v]) => `${v} ${k.replace('_', ' ')}`).join(', ')}`,
     `input problems    ${s.problems}${s.problems ? ' (see: convene query "SELECT * FROM input_problems")' : ''}`,
     `meetings found    ${s.meetings.total} (${s.meetings.calendar} on calendars, ${s.meetings.huddles} huddles, ${s.meetings.adhoc} ad hoc calls)`,

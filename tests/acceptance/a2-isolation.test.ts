@@ -1,5 +1,5 @@
 /** A2.3 dependency ordering and component isolation: one failing part leaves the rest complete. */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -20,6 +20,10 @@ test('A2.3 a component made to fail leaves the others complete and the run parti
   assert.is(run!['status'], 'partial');
   const count = (file: string, table: string): number => Number(queryJson(file, `SELECT count(*) AS n FROM ${table}`)[0]!['n']);
   for (const table of ['messages', 'calendar_events', 'drive_files', 'channels']) assert.is(count(db, table), count(cleanDb, table), table);
+  // The report says which results are incomplete.
+  const report = join(scratch(), 'report.html');
+  assert.is(convene(['export', '--format', 'html', '--out', report, '--db', db]).status, 0);
+  assert.match(readFileSync(report, 'utf8'), /<p class="warning" role="alert">The last run \(\S+\) ended partial: people failed/);
 });
 
 test.run();

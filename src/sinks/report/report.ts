@@ -91,8 +91,15 @@ h1{font-size:1.5rem;margin-bottom:.2rem}.sub{color:#666;margin-top:0}
 .figures div{background:#f4f6f9;border-radius:6px;padding:.7rem}.figures b{display:block;font-size:1.4rem}
 figure{margin:1.2rem 0}figcaption{font-weight:600;margin-bottom:.3rem}.legend{margin:.2rem 0;color:#555}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem .4rem;text-align:left}td.n{text-align:right}
-input{padding:.4rem;width:20rem;margin:.4rem 0}.empty{color:#888}
+input{padding:.4rem;width:20rem;margin:.4rem 0}.warning{background:#fff3cd;border:1px solid #e0b400;padding:.6rem;border-radius:6px}.empty{color:#888}
 </style></head><body>
+${
+  s.lastRun && s.lastRun.degraded.length > 0
+    ? `<p class="warning" role="alert">The last run (${escapeHtml(s.lastRun.runId)}) ended ${escapeHtml(s.lastRun.status)}: ${s.lastRun.degraded
+        .map((c) => `${escapeHtml(c.name)} ${escapeHtml(c.status)}${c.reason ? ` (${escapeHtml(c.reason)})` : ''}`)
+        .join('; ')}. Figures that depend on it are incomplete${s.lastRun.degraded.some((c) => /calend/.test(c.name)) ? ': without calendars, only Slack-only meetings are found' : ''}.</p>`
+    : ''
+}
 <h1>How this organization coordinates its meetings</h1>
 <p class="sub">convene report, generated ${escapeHtml(generatedAt.toISOString())}</p>
 <section class="figures">${figures.map(([k, v]) => `<div><b>${escapeHtml(v)}</b>${escapeHtml(k)}</div>`).join('')}</section>
