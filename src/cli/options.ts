@@ -1,7 +1,7 @@
 /** Flag parsers and options shared by the commands. */
 import { InvalidArgumentError, Option } from 'commander';
+import { DEFAULTS } from '../config/schema.js';
 
-export const DEFAULT_DB = 'convene.duckdb';
 
 export function number(name: string, integer = false) {
   return (value: string): number => {
@@ -16,7 +16,7 @@ export function collect(value: string, previous: string[]): string[] {
 }
 
 export function dbOption(): Option {
-  return new Option('--db <file>', 'the convene database file').default(DEFAULT_DB);
+  return new Option('--db <file>', 'the convene database file').default(DEFAULTS.db);
 }
 
 export function formatOption(): Option {

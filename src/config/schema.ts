@@ -47,3 +47,6 @@ export const RootConfig = z
   })
   .strict();
 export type RootConfig = z.infer<typeof RootConfig>;
+
+/** Every default, from the schema above: commands that take no config file show and use these. */
+export const DEFAULTS: RootConfig = RootConfig.parse({});

@@ -39,8 +39,3 @@ export function envelope<T, K extends string>(
 ): Envelope<T, K> {
   return cursor === undefined ? { kind, key, eventTime, origin, payload } : { kind, key, eventTime, origin, payload, cursor };
 }
-
-/** Narrow an envelope by its kind. */
-export function isKind<T, K extends string>(kind: K) {
-  return (e: Envelope): e is Envelope<T, K> => e.kind === kind;
-}

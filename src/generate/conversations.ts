@@ -12,7 +12,7 @@ import type { CoordKind } from './phrasings.js';
 import type { Rng } from './rng.js';
 import { slackId } from './rng.js';
 import type { Pending, TruthTag } from './slack-writer.js';
-import { MINUTE, basicUtc, isoUtc, localParts, offsetMinutes } from './time.js';
+import { MINUTE, basicUtc, isoUtc, offsetMinutes } from './time.js';
 import type { Workspace } from './workspace.js';
 import { uuid } from './workspace.js';
 
@@ -43,7 +43,7 @@ function slackPeople(ctx: ConvContext, ev: CalEvent): OrgPerson[] {
   return out;
 }
 
-function venueFor(ctx: ConvContext, people: OrgPerson[], organizer: OrgPerson): ChannelDef | null {
+function venueFor(ctx: ConvContext, people: OrgPerson[]): ChannelDef | null {
   const { ws, rng } = ctx;
   if (people.length === 2) return ws.dmBetween(people[0] as OrgPerson, people[1] as OrgPerson);
   if (people.length <= 4 && rng.chance(0.15)) return ws.mpim(people.map((p) => p.idx));
@@ -79,7 +79,7 @@ export function coordinateEvent(ctx: ConvContext, ev: CalEvent): void {
   const people = slackPeople(ctx, ev);
   const organizer = ws.org.people[ev.organizer] as OrgPerson;
   if (people.length < 2 || !people.includes(organizer)) return;
-  const ch = venueFor(ctx, people, organizer);
+  const ch = venueFor(ctx, people);
   if (!ch) return;
   const cross = new Set(people.map((p) => p.tz)).size > 1;
   const others = people.filter((p) => p !== organizer);
@@ -280,8 +280,4 @@ export function adhocCall(ctx: ConvContext, ch: ChannelDef, caller: OrgPerson, c
     ws.writer.add(ch, ws.userMsg(callee, roughen(rng, rng.pick(['thanks for the call, pushing the fix now', 'thx for jumping on, I’ll write up what we found', 'good call, summary: it was the cache'])), rng),
       end + rng.between(2, 40) * MINUTE, { meeting: id, kind: 'followup' });
   }
-}
-
-export function localHourAt(ms: number, p: OrgPerson): number {
-  return localParts(ms, p.tz).hour;
 }

@@ -2,7 +2,7 @@
  * Finds the parts of a replay bundle (shared/spec/bundle.md) and merges them with parts given
  * by flag. Every path is checked before anything is read.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 
@@ -47,9 +47,4 @@ export function mergeInputs(bundle: ReplayInputs | null, flags: Partial<ReplayIn
     throw new InputError('INPUT_NOT_FOUND', bundle ? 'bundle' : '--slack', 'no Slack export found: a bundle needs slack/ or slack.zip, or pass --slack PATH');
   }
   return merged;
-}
-
-/** Files directly inside a folder, sorted, for progress totals. */
-export function listFiles(dir: string): string[] {
-  return readdirSync(dir).sort().map((f) => join(dir, f));
 }

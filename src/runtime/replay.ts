@@ -10,6 +10,7 @@
  * ends `partial`, with each component's fate in `runs.counts.components`.
  */
 import { createHash } from 'node:crypto';
+import { DEFAULTS } from '../config/schema.js';
 import type { Logger } from '../core/logger.js';
 import { clearCheckpoints, loadCheckpoints } from '../sinks/duckdb/checkpoints.js';
 import type { Database } from '../sinks/duckdb/database.js';
@@ -53,7 +54,7 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
   const runId = newRunId(clock());
   const logger = options.logger.child({ runId });
   const progress = options.progress ?? (() => undefined);
-  const batchSize = options.batchSize ?? 2048;
+  const batchSize = options.batchSize ?? DEFAULTS.batchSize;
   const sink = new DuckdbSink(options.dbPath, runId);
   const db = await sink.database();
   const scope = replayScope(inputs);

@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DEFAULTS } from '../../config/schema.js';
 import { generateBundle } from '../../generate/generate.js';
 import { Database } from '../../sinks/duckdb/database.js';
 import { renderReport } from '../../sinks/report/report.js';
@@ -24,7 +25,7 @@ export async function runDemo(opts: { dir: string; seed: number; scale: number }
   print(`   ${g.people} people, ${g.channels} channels, ${g.messages} messages, ${g.calendarEvents} calendar events, ${g.driveFiles} drive files`);
 
   print(`2. replaying it into ${dbPath}`);
-  await replayAndReport(bundle, { calendar: [], drive: [], directory: [], db: dbPath, batchSize: 2048 }, (l) => print(`   ${l}`));
+  await replayAndReport(bundle, { calendar: [], drive: [], directory: [], db: dbPath, batchSize: DEFAULTS.batchSize }, (l) => print(`   ${l}`));
 
   const db = await Database.open(dbPath, { readOnly: true });
   try {

@@ -3,6 +3,7 @@
  * the program and imports its implementation only when it runs, so start-up stays fast.
  */
 import type { Command } from 'commander';
+import { DEFAULTS } from '../../config/schema.js';
 import { collect, dbOption, formatOption, number } from '../options.js';
 import { configCommand } from './config.js';
 import { runCommand } from './run.js';
@@ -46,7 +47,7 @@ const replayCommand: RegisterCommand = (program, exit) => {
     .option('--directory <path>', 'a Directory users.list JSON file or folder (repeatable)', collect, [])
     .option('--people <file>', 'a people.csv directory')
     .addOption(dbOption())
-    .option('--batch-size <n>', 'records per database transaction', number('--batch-size', true), 2048)
+    .option('--batch-size <n>', 'records per database transaction', number('--batch-size', true), DEFAULTS.batchSize)
     .option('--quiet', 'print only the final summary line')
     .option('--full-refresh', 'read everything again, even after an interrupted replay of the same inputs')
     .option('--parallel', 'read people, directory, calendars and Drive at the same time')

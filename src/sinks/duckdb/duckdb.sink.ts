@@ -12,11 +12,11 @@ import { saveCheckpoint } from './checkpoints.js';
 import type { Envelope } from '../../core/envelope.js';
 import type { InputProblem } from '../../core/records.js';
 import { Database, type CellValue, type ColumnType } from './database.js';
-import { DATA_TABLES, migrate, tableForKind, type TableSpec } from './schema.js';
+import { migrate, PROVENANCE_COLUMNS, tableForKind, type TableSpec } from './schema.js';
 
 export const DuckdbSinkConfig = z.object({
   /** The database file; ':memory:' for a throw-away database. */
-  path: z.string().min(1).default('convene.duckdb'),
+  path: z.string().min(1),
 });
 export type DuckdbSinkConfig = z.infer<typeof DuckdbSinkConfig>;
 
@@ -78,7 +78,7 @@ export class DuckdbSink implements Sink {
     await this.db.transaction(async () => {
       for (const spec of byTable.keys()) {
         const stage = stageName(spec);
-        const cols = [...spec.columns.map((c) => c.name), 'origin', 'run_id'].join(', ');
+        const cols = storedColumns(spec);
         // The last delivery of a key within the batch wins, as it would across batches.
         await this.db.run(
           `INSERT OR REPLACE INTO ${spec.table} (${cols}) SELECT ${cols} FROM ${stage} ` +
@@ -95,7 +95,7 @@ export class DuckdbSink implements Sink {
     const stage = stageName(spec);
     if (!this.staged.has(stage)) {
       // Columns in spec order, as the appender writes them: a column added to an older database lands after origin and run_id.
-      const cols = [...spec.columns.map((c) => c.name), 'origin', 'run_id'].join(', ');
+      const cols = storedColumns(spec);
       await this.db.run(`CREATE OR REPLACE TEMP TABLE ${stage} AS SELECT ${cols}, 0::BIGINT AS seq FROM ${spec.table} LIMIT 0`);
       this.staged.add(stage);
     } else {
@@ -126,6 +126,11 @@ export class DuckdbSink implements Sink {
   }
 }
 
+/** A table's columns in the order the appender writes them: content, then provenance. */
+function storedColumns(spec: TableSpec): string {
+  return [...spec.columns.map((c) => c.name), ...PROVENANCE_COLUMNS].join(', ');
+}
+
 function stageName(spec: TableSpec): string {
   return `stage_${spec.table}`;
 }
@@ -139,4 +144,3 @@ export const duckdbSink: SinkDef<DuckdbSinkConfig> = {
   },
 };
 
-export { DATA_TABLES };

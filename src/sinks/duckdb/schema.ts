@@ -232,7 +232,7 @@ export const BOOKKEEPING_TABLES = ['runs', 'input_problems', 'checkpoints', 'sch
 
 function createDataTable(t: TableSpec): string {
   const cols = t.columns.map((c) => `${c.name} ${c.type}${c.notNull ? ' NOT NULL' : ''}`);
-  cols.push('origin VARCHAR', 'run_id VARCHAR');
+  cols.push(...PROVENANCE_COLUMNS.map((c) => `${c} VARCHAR`));
   return `CREATE TABLE IF NOT EXISTS ${t.table} (${cols.join(', ')}, PRIMARY KEY (${t.primaryKey.join(', ')}))`;
 }
 

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConveneError } from '../../../src/core/errors.js';
-import { EMULATOR_GOOGLE_TOKEN, startEmulator } from '../../../src/emulate/server.js';
-import type { Emulator, EmulatorOptions } from '../../../src/emulate/server.js';
+import { EMULATOR_GOOGLE_TOKEN } from '../../../src/emulate/server.js';
+import type { Emulator } from '../../../src/emulate/server.js';
 import { LimitedCallGate } from '../../../src/runtime/limits/call-gate.js';
 import { calendarFilesSource } from '../../../src/sources/calendar-files/calendar-files.source.js';
 import { directoryFilesSource } from '../../../src/sources/directory-files/directory-files.source.js';
@@ -11,16 +11,8 @@ import { driveFilesSource } from '../../../src/sources/drive-files/drive-files.s
 import { GoogleCalendarConfig, googleCalendarSource } from '../../../src/sources/google-api/google-calendar.source.js';
 import { GoogleDirectoryConfig, googleDirectorySource } from '../../../src/sources/google-api/google-directory.source.js';
 import { GoogleDriveConfig, googleDriveSource } from '../../../src/sources/google-api/google-drive.source.js';
-import { contentByKey, context, ofKind, readAll, smallBundle } from './live-support.js';
+import { contentByKey, context, ofKind, readAll, smallBundle, withEmulator } from './live-support.js';
 
-async function withEmulator<T>(options: EmulatorOptions, run: (emu: Emulator) => Promise<T>): Promise<T> {
-  const emu = await startEmulator(smallBundle(), { rateLimits: false, ...options });
-  try {
-    return await run(emu);
-  } finally {
-    await emu.close();
-  }
-}
 
 function calendars(emu: Emulator, extra: Record<string, unknown> = {}, calls?: LimitedCallGate) {
   const config = GoogleCalendarConfig.parse({ token: EMULATOR_GOOGLE_TOKEN, rootUrl: emu.googleRootUrl, maxResults: 25, ...extra });

@@ -4,6 +4,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import type { ComponentContext, Source } from '../../../src/core/component.js';
 import type { Cursor, Envelope } from '../../../src/core/envelope.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../../src/emulate/server.js';
 import { convene } from '../../support/cli.js';
 import { scratch } from '../../support/paths.js';
 
@@ -49,4 +50,14 @@ export function contentByKey(envelopes: readonly Envelope[], kind: string): Map<
     out.set(e.key, JSON.stringify(rest, Object.keys(rest).sort()));
   }
   return out;
+}
+
+/** Runs `run` against an emulator serving the small bundle (rate limits off unless asked), then closes it. */
+export async function withEmulator<T>(options: EmulatorOptions, run: (emu: Emulator) => Promise<T>): Promise<T> {
+  const emu = await startEmulator(smallBundle(), { rateLimits: false, ...options });
+  try {
+    return await run(emu);
+  } finally {
+    await emu.close();
+  }
 }

@@ -4,20 +4,12 @@ import { slackWebSource } from '../../../src/sources/slack-web/slack-web.source.
 import { SlackWebConfig } from '../../../src/sources/slack-web/slack-web.source.js';
 import { slackExportSource } from '../../../src/sources/slack-export/slack-export.source.js';
 import { startEmulator, EMULATOR_SLACK_TOKEN } from '../../../src/emulate/server.js';
-import type { Emulator, EmulatorOptions } from '../../../src/emulate/server.js';
+import type { Emulator } from '../../../src/emulate/server.js';
 import { LimitedCallGate } from '../../../src/runtime/limits/call-gate.js';
 import { ConveneError } from '../../../src/core/errors.js';
 import { join } from 'node:path';
-import { contentByKey, context, ofKind, readAll, smallBundle } from './live-support.js';
+import { contentByKey, context, ofKind, readAll, smallBundle, withEmulator } from './live-support.js';
 
-async function withEmulator<T>(options: EmulatorOptions, run: (emu: Emulator) => Promise<T>): Promise<T> {
-  const emu = await startEmulator(smallBundle(), { rateLimits: false, ...options });
-  try {
-    return await run(emu);
-  } finally {
-    await emu.close();
-  }
-}
 
 function source(emu: Emulator, extra: Record<string, unknown> = {}) {
   const config = SlackWebConfig.parse({ token: EMULATOR_SLACK_TOKEN, apiUrl: emu.slackApiUrl, pageLimit: 7, ...extra });
