@@ -1,6 +1,6 @@
 /** Flag parsers and options shared by the commands. */
 import { InvalidArgumentError, Option } from 'commander';
-import { DEFAULTS } from '../config/schema.js';
+import { DEFAULTS } from '../config/defaults.js';
 
 
 export function number(name: string, integer = false) {

@@ -6,6 +6,7 @@
  * (for example `concurrency` or `timeoutMs`) and may override them.
  */
 import { z } from 'zod';
+import { DEFAULTS } from './defaults.js';
 import { LimitsConfig } from '../runtime/limits/tiers.js';
 
 export const DuckdbConfig = z.object({
@@ -35,9 +36,9 @@ export const WatchConfig = z.object({
 
 export const RootConfig = z
   .object({
-    db: z.string().min(1).default('convene.duckdb').describe('The convene database file.'),
-    batchSize: z.number().int().min(1).max(1_000_000).default(2048).describe('Records per database transaction.'),
-    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn').describe('Log level for the JSON log lines on stderr.'),
+    db: z.string().min(1).default(DEFAULTS.db).describe('The convene database file.'),
+    batchSize: z.number().int().min(1).max(1_000_000).default(DEFAULTS.batchSize).describe('Records per database transaction.'),
+    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default(DEFAULTS.logLevel).describe('Log level for the JSON log lines on stderr.'),
     duckdb: DuckdbConfig.default({}).describe('DuckDB settings for the database file.'),
     limits: LimitsConfig.default(LimitsConfig.parse({})).describe('Rate limits and retries for external APIs: the Slack tier profile, time compression for the emulator, attempts and back-off.'),
     watch: WatchConfig.default(WatchConfig.parse({})).describe('Continuous collection.'),
@@ -47,6 +48,3 @@ export const RootConfig = z
   })
   .strict();
 export type RootConfig = z.infer<typeof RootConfig>;
-
-/** Every default, from the schema above: commands that take no config file show and use these. */
-export const DEFAULTS: RootConfig = RootConfig.parse({});

@@ -10,7 +10,7 @@
  * ends `partial`, with each component's fate in `runs.counts.components`.
  */
 import { createHash } from 'node:crypto';
-import { DEFAULTS } from '../config/schema.js';
+import { DEFAULTS } from '../config/defaults.js';
 import type { Logger } from '../core/logger.js';
 import { clearCheckpoints, loadCheckpoints } from '../sinks/duckdb/checkpoints.js';
 import type { Database } from '../sinks/duckdb/database.js';

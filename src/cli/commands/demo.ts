@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULTS } from '../../config/schema.js';
+import { DEFAULTS } from '../../config/defaults.js';
 import { generateBundle } from '../../generate/generate.js';
 import { Database } from '../../sinks/duckdb/database.js';
 import { renderReport } from '../../sinks/report/report.js';

@@ -9,13 +9,10 @@
  * its parent when the parent came earlier on the input, as it does in a replay.
  */
 import { createInterface } from 'node:readline';
-import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { tsToMillis, type Message, type Signal } from '../../core/records.js';
 import { detectSignal } from '../../operators/meeting-signals.logic.js';
 import { offsetMinutesAt } from '../../operators/time-expressions.logic.js';
 import { mapSlackMessage } from '../../sources/slack-export/slack-export.mapping.js';
-import type { RegisterCommand } from './registry.js';
 
 export interface DetectOptions {
   readonly tz: string;
@@ -90,20 +87,7 @@ export function formatResult(r: DetectResult): string {
   return `${kind} ${conf}  ${text}${details}`;
 }
 
-function zone(value: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-  } catch {
-    throw new InvalidArgumentError(`--tz must be an IANA time zone such as Europe/Berlin, not "${value}"`);
-  }
-  return value;
-}
 
-function instant(value: string): number {
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw new InvalidArgumentError(`--now must be an ISO date-time such as 2026-03-02T09:00:00Z, not "${value}"`);
-  return ms;
-}
 
 export async function runDetect(opts: { tz: string; now?: number; json?: boolean }, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
   const detector = new LineDetector({ tz: opts.tz, now: opts.now ?? Date.now() });
@@ -126,15 +110,3 @@ export async function runDetect(opts: { tz: string; now?: number; json?: boolean
   if (!opts.json) process.stderr.write(`${total} lines, ${related} meeting-related${problems > 0 ? `, ${problems} unreadable` : ''}\n`);
   return 0;
 }
-
-export const detectCommand: RegisterCommand = (program: Command, exit) => {
-  program
-    .command('detect')
-    .description('classify text or NDJSON Slack messages from stdin: meeting-related?, kind, confidence, evidence')
-    .option('--tz <zone>', 'the writer\'s IANA time zone, for times such as "3pm"', zone, 'UTC')
-    .option('--now <when>', 'when plain-text lines were posted (ISO date-time); default now', instant)
-    .option('--json', 'print one JSON object per line')
-    .action(async (opts: { tz: string; now?: number; json?: boolean }) => {
-      exit.code = await runDetect(opts);
-    });
-};

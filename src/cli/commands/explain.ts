@@ -9,7 +9,6 @@
  * stored link came from context it cannot rebuild (a later reply that moved the thread).
  */
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
 import { InputError, UsageError } from '../../core/errors.js';
 import type { CalendarEvent, Message, Person, Signal } from '../../core/records.js';
 import { DEFAULT_WINDOWS, THRESHOLD, scoreCandidates, type CorrelationContext } from '../../operators/correlate.logic.js';
@@ -19,8 +18,6 @@ import { detectSignal } from '../../operators/meeting-signals.logic.js';
 import { offsetMinutesAt } from '../../operators/time-expressions.logic.js';
 import { Database, type Row } from '../../sinks/duckdb/database.js';
 import { mapSlackMessage } from '../../sources/slack-export/slack-export.mapping.js';
-import { dbOption } from '../options.js';
-import type { RegisterCommand } from './registry.js';
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -193,16 +190,3 @@ export async function runExplain(channel: string, ts: string, opts: { db: string
     db.close();
   }
 }
-
-export const explainCommand: RegisterCommand = (program: Command, exit) => {
-  program
-    .command('explain')
-    .description('why a message was or was not linked to a meeting: its detection, the candidates and their scores')
-    .argument('<channel>', 'a channel id or name')
-    .argument('<ts>', 'the message ts, as exported (e.g. 1772636400.000200)')
-    .addOption(dbOption())
-    .option('--json', 'print one JSON object')
-    .action(async (channel: string, ts: string, opts: { db: string; json?: boolean }) => {
-      exit.code = await runExplain(channel, ts, opts);
-    });
-};

@@ -6,12 +6,9 @@
  * have a directory entry but no Slack user (or the reverse), the ones to look at by hand.
  */
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { Database } from '../../sinks/duckdb/database.js';
-import { dbOption, formatOption } from '../options.js';
 import { formatRows } from '../output.js';
-import type { RegisterCommand } from './registry.js';
 
 const PEOPLE_SQL = `
 WITH ids AS (
@@ -46,15 +43,3 @@ export async function runPeople(opts: { db: string; unmatched?: boolean; format:
     db.close();
   }
 }
-
-export const peopleCommand: RegisterCommand = (program: Command, exit) => {
-  program
-    .command('people')
-    .description('the identity mapping: Slack user ↔ directory person ↔ calendar email, with how each was matched')
-    .option('--unmatched', 'only identities that matched no one else, or people missing from Slack or the directory')
-    .addOption(dbOption())
-    .addOption(formatOption())
-    .action(async (opts: { db: string; unmatched?: boolean; format: 'table' | 'json' | 'csv' }) => {
-      exit.code = await runPeople(opts);
-    });
-};

@@ -3,7 +3,7 @@
  * the program and imports its implementation only when it runs, so start-up stays fast.
  */
 import type { Command } from 'commander';
-import { DEFAULTS } from '../../config/schema.js';
+import { DEFAULTS } from '../../config/defaults.js';
 import { collect, dbOption, formatOption, number } from '../options.js';
 import { configCommand } from './config.js';
 import { runCommand } from './run.js';
@@ -15,9 +15,9 @@ import { meetingsCommand } from './meetings.js';
 import { messagesCommand } from './messages.js';
 import { exportCommand } from './export.js';
 import { archiveCommand } from './archive.js';
-import { detectCommand } from './detect.js';
-import { explainCommand } from './explain.js';
-import { peopleCommand } from './people.js';
+import { detectCommand } from './detect.command.js';
+import { explainCommand } from './explain.command.js';
+import { peopleCommand } from './people.command.js';
 
 export type RegisterCommand = (program: Command, exit: { code: number }) => void;
 
