@@ -2,6 +2,7 @@
  * The one file that talks to the DuckDB binding. Everything else in convene goes through
  * `Database`: SQL with parameters, row objects in plain JS values, and bulk appends.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DuckDBConnection, DuckDBInstance, timestampTZValue, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
 import { DatabaseError } from '../../core/errors.js';
 
@@ -19,7 +20,20 @@ export interface OpenOptions {
   threads?: number;
 }
 
+/**
+ * Which Database's transaction the current async call chain is inside of: statements issued
+ * from within `transaction(work)` run at once, everyone else's wait for the transaction to end.
+ */
+const insideTransaction = new AsyncLocalStorage<Database>();
+
 export class Database {
+  /**
+   * One statement at a time on the shared connection. DuckDB connections are not safe for
+   * concurrent use: a read issued while the sink appends a batch (parallel stages, the
+   * intelligence paging stored messages) fails with "closed pending query result".
+   */
+  private tail: Promise<unknown> = Promise.resolve();
+
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
@@ -44,76 +58,104 @@ export class Database {
     return new Database(path, instance, connection);
   }
 
-  async run(sql: string, params: readonly SqlParam[] = []): Promise<void> {
-    try {
-      await this.connection.run(sql, params.length ? (params as DuckDBValue[]) : undefined);
-    } catch (err) {
-      throw new DatabaseError('DB_QUERY_FAILED', firstLine(err instanceof Error ? err.message : String(err)), err);
-    }
+  /** Runs `work` when no other statement or transaction holds the connection. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (insideTransaction.getStore() === this) return work();
+    const result = this.tail.then(work);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  run(sql: string, params: readonly SqlParam[] = []): Promise<void> {
+    return this.exclusive(async () => {
+      try {
+        await this.connection.run(sql, params.length ? (params as DuckDBValue[]) : undefined);
+      } catch (err) {
+        throw new DatabaseError('DB_QUERY_FAILED', firstLine(err instanceof Error ? err.message : String(err)), err);
+      }
+    });
   }
 
   /** Rows as objects of plain JS values (BIGINT as bigint, TIMESTAMPTZ as Date, JSON as string). */
-  async all(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
-    try {
-      const reader = await this.connection.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
-      return reader.getRowObjectsJS() as Row[];
-    } catch (err) {
-      throw new DatabaseError('DB_QUERY_FAILED', firstLine(err instanceof Error ? err.message : String(err)), err);
-    }
+  all(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
+    return this.exclusive(async () => {
+      try {
+        const reader = await this.connection.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
+        return reader.getRowObjectsJS() as Row[];
+      } catch (err) {
+        throw new DatabaseError('DB_QUERY_FAILED', firstLine(err instanceof Error ? err.message : String(err)), err);
+      }
+    });
   }
 
   /** Rows with their column names in order, for printing. */
-  async table(sql: string, params: readonly SqlParam[] = []): Promise<{ columns: string[]; rows: Row[] }> {
-    try {
-      const reader = await this.connection.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
-      return { columns: reader.columnNames(), rows: reader.getRowObjectsJS() as Row[] };
-    } catch (err) {
-      throw new DatabaseError('DB_QUERY_FAILED', firstLine(err instanceof Error ? err.message : String(err)), err);
-    }
+  table(sql: string, params: readonly SqlParam[] = []): Promise<{ columns: string[]; rows: Row[] }> {
+    return this.exclusive(async () => {
+      try {
+        const reader = await this.connection.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
+        return { columns: reader.columnNames(), rows: reader.getRowObjectsJS() as Row[] };
+      } catch (err) {
+        throw new DatabaseError('DB_QUERY_FAILED', firstLine(err instanceof Error ? err.message : String(err)), err);
+      }
+    });
   }
 
   /**
    * Rows in chunks of about 2048 as they are produced, so a million-row export never holds
-   * the whole result in memory. Values as in `all`.
+   * the whole result in memory. Values as in `all`. The stream has a connection of its own
+   * (it sees committed data), so statements issued while it is open do not close it.
    */
   async *stream(sql: string, params: readonly SqlParam[] = []): AsyncGenerator<{ columns: string[]; rows: Row[] }> {
-    let result;
+    const connection = await this.instance.connect();
     try {
-      result = await this.connection.stream(sql, params.length ? (params as DuckDBValue[]) : undefined);
-    } catch (err) {
-      throw new DatabaseError('DB_QUERY_FAILED', firstLine(err instanceof Error ? err.message : String(err)), err);
+      await connection.run("SET TimeZone = 'UTC'");
+      let result;
+      try {
+        result = await connection.stream(sql, params.length ? (params as DuckDBValue[]) : undefined);
+      } catch (err) {
+        throw new DatabaseError('DB_QUERY_FAILED', firstLine(err instanceof Error ? err.message : String(err)), err);
+      }
+      const columns = result.columnNames();
+      for await (const rows of result.yieldRowObjectJs()) yield { columns, rows: rows as Row[] };
+    } finally {
+      connection.closeSync();
     }
-    const columns = result.columnNames();
-    for await (const rows of result.yieldRowObjectJs()) yield { columns, rows: rows as Row[] };
   }
 
-  async transaction<T>(work: () => Promise<T>): Promise<T> {
-    await this.run('BEGIN TRANSACTION');
-    try {
-      const result = await work();
-      await this.run('COMMIT');
-      return result;
-    } catch (err) {
-      await this.run('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+  /** `work` holds the connection until it commits or rolls back: nothing else interleaves. */
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.exclusive(() =>
+      insideTransaction.run(this, async () => {
+        await this.run('BEGIN TRANSACTION');
+        try {
+          const result = await work();
+          await this.run('COMMIT');
+          return result;
+        } catch (err) {
+          await this.run('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      }),
+    );
   }
 
   /** Bulk-append rows to a table through the DuckDB appender (never row-by-row INSERT). */
-  async append(table: string, types: readonly ColumnType[], rows: readonly (readonly CellValue[])[]): Promise<void> {
-    let appender: DuckDBAppender | undefined;
-    try {
-      appender = await this.connection.createAppender(table);
-      for (const row of rows) {
-        for (let i = 0; i < types.length; i++) appendCell(appender, types[i]!, row[i] ?? null);
-        appender.endRow();
+  append(table: string, types: readonly ColumnType[], rows: readonly (readonly CellValue[])[]): Promise<void> {
+    return this.exclusive(async () => {
+      let appender: DuckDBAppender | undefined;
+      try {
+        appender = await this.connection.createAppender(table);
+        for (const row of rows) {
+          for (let i = 0; i < types.length; i++) appendCell(appender, types[i]!, row[i] ?? null);
+          appender.endRow();
+        }
+        appender.flushSync();
+      } catch (err) {
+        throw new DatabaseError('DB_WRITE_FAILED', `append to ${table} failed: ${firstLine(err instanceof Error ? err.message : String(err))}`, err);
+      } finally {
+        appender?.closeSync();
       }
-      appender.flushSync();
-    } catch (err) {
-      throw new DatabaseError('DB_WRITE_FAILED', `append to ${table} failed: ${firstLine(err instanceof Error ? err.message : String(err))}`, err);
-    } finally {
-      appender?.closeSync();
-    }
+    });
   }
 
   close(): void {
