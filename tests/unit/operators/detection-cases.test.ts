@@ -1,0 +1,57 @@
+/**
+ * Detection cases found among the misses of `convene eval` (see docs/accuracy.md): each failed
+ * before the rule it pins. Distractors that look alike stay out.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { detectSignal } from '../../../src/operators/meeting-signals.logic.js';
+import { message } from './support.js';
+
+const kindOf = (text: string): string | null => detectSignal({ message: message(text), tzOffsetMinutes: 60 })?.kind ?? null;
+
+test("reads 'planning today' as the planning meeting, not 'planning to'", () => {
+  assert.is(kindOf('reminder that we have planning today'), 'reminder');
+  assert.is(kindOf("don't forget planning today at 9:15 AM PT"), 'reminder');
+  assert.is(kindOf('planning to ship it today'), null);
+});
+
+test('a request for someone’s time outweighs a topic that sounds like a release or an incident', () => {
+  assert.is(kindOf('would love to pick your brain on the incident follow-ups, thu at 5:30pm ct?'), 'propose');
+  assert.is(kindOf('grabbing time tomorrow at 8:45 AM PT to review the SSO rollout, ok?'), 'propose');
+  assert.is(kindOf('open today 11:00 CT? need your eyes on the incident follow-ups'), 'propose');
+  assert.is(kindOf('any chance you have 30 min wed at 9:15 et? want to walk through the mobile release'), 'propose');
+  assert.is(kindOf('pinging about the SSO rollout - meet 10:15 ET tmrw?'), 'propose');
+  assert.is(kindOf('13:30 GMT today for on-call rotation? 30 min tops'), 'propose');
+});
+
+test('a length of time asked for makes a time "for the release" a meeting; without it the time is the release’s', () => {
+  assert.is(kindOf('Fri at 14:30 GMT for the mobile release? 30 min tops'), 'propose');
+  assert.is(kindOf('does 3pm Thu work for the api deploy?'), null);
+  assert.is(kindOf('how does Friday look for the checkout launch?'), null);
+});
+
+test('an offer that waits for an answer is a proposal without a question mark', () => {
+  assert.is(kindOf('I can do on Monday after lunch if that suits'), 'propose');
+  assert.is(kindOf('let me know if thu after lunch works for a call about the sso rollout'), 'propose');
+  assert.is(kindOf('let’s sync the worker config with staging Monday'), null);
+});
+
+test('agenda, reminder and follow-up cues name a meeting with a bare word', () => {
+  assert.is(kindOf('main item for chat: the checkout bug'), 'agenda');
+  assert.is(kindOf('call topics so far: the partner contract, hiring'), 'agenda');
+  assert.is(kindOf("for debrief today I'd like to cover the dashboard redesign"), 'agenda');
+  assert.is(kindOf('for the call, can we start with the partner contract?'), 'agenda');
+  assert.is(kindOf('call is about to start'), 'reminder');
+  assert.is(kindOf('T-10 min to chat'), 'reminder');
+  assert.is(kindOf('minutes from catch up posted'), 'followup');
+  assert.is(kindOf('from the Initech call: please review the checkout bug by EOW'), 'followup');
+});
+
+test('the same cues without a meeting word, or about code, stay out', () => {
+  assert.is(kindOf('reminder: expense reports are due Friday 5pm'), null);
+  assert.is(kindOf('reminder to call the API with retries in 10 min'), null);
+  assert.is(kindOf('main item for the release: the migration'), null);
+  assert.is(kindOf('cancel PLAT-1234, it’s a dup'), null);
+});
+
+test.run();
