@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { DEFAULTS } from './defaults.js';
 import { LimitsConfig } from '../runtime/limits/tiers.js';
+import { ResilienceConfig } from '../runtime/resilience/config.js';
 
 export const DuckdbConfig = z.object({
   memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 512MB').optional().describe('DuckDB memory_limit, e.g. \'512MB\'; absent: DuckDB\'s default (80 % of RAM).'),
@@ -42,6 +43,7 @@ export const RootConfig = z
     duckdb: DuckdbConfig.default({}).describe('DuckDB settings for the database file.'),
     limits: LimitsConfig.default(LimitsConfig.parse({})).describe('Rate limits and retries for external APIs: the Slack tier profile, time compression for the emulator, attempts and back-off.'),
     watch: WatchConfig.default(WatchConfig.parse({})).describe('Continuous collection.'),
+    resilience: ResilienceConfig.default(ResilienceConfig.parse({})).describe('Circuit breakers per external API, retry policies by error class, and alerts.'),
     archive: ArchiveConfig.default({}).describe('Archives of runs and their retention.'),
     defaults: ComponentDefaults.default({}).describe('Settings every component section inherits unless it sets its own.'),
     sources: z.record(z.string(), z.record(z.string(), z.unknown())).default({}).describe('One section per source type (see `convene config print` and docs/config.md), e.g. "slack-web".'),

@@ -20,6 +20,9 @@ import { readCalendarEvents, readChannels, readPeople, storedMessagePages } from
 import { validateDatabase, type ValidationReport } from '../sinks/duckdb/validate.js';
 import { Job } from './job.js';
 import { LimitedCallGate } from './limits/call-gate.js';
+import { alertOnRun } from './resilience/alerts.js';
+import { fallbacksOf } from './resilience/fallbacks.js';
+import { RunResilience } from './resilience/run-resilience.js';
 import { jobStatus, runTasks, type Task, type TaskResult } from './orchestrator.js';
 import { finishRun, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
 
@@ -74,7 +77,8 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
   const mode = options.fullRefresh ? 'full' : 'incremental';
   await startRun(db, runId, 'run', mode, { sources: Object.keys(loaded.sources) }, clock());
 
-  const calls = new LimitedCallGate({ limits: config.limits, logger: logger.child({ component: 'call-gate' }) });
+  const resilience = await RunResilience.start(db, runId, config.resilience, logger, clock);
+  const calls = new LimitedCallGate({ limits: config.limits, logger: logger.child({ component: 'call-gate' }), ...resilience.gateOptions() });
   const job = new Job(sink, runId, (name) => runScope(name), logger, progress, config.batchSize, calls);
 
   // What earlier runs stored: an incremental run's sources deliver only what changed.
@@ -106,8 +110,8 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
   if (slackSources.length > 0) {
     tasks.push({
       name: 'intelligence',
-      needs: slackSources,
-      uses: [...byRole('people'), ...byRole('events')],
+      // Without a fresh Slack read it derives from the messages stored before (a fallback, flagged).
+      uses: [...slackSources, ...byRole('people'), ...byRole('events')],
       run: async () => {
         // Everything derived is derived again from every stored message: what an edit, a
         // deletion or a late reply no longer supports must not survive.
@@ -120,15 +124,19 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
         });
       },
     });
-    tasks.push({ name: 'identities', needs: slackSources, uses: byRole('people'), run: () => job.writeIdentities() });
+    tasks.push({ name: 'identities', uses: [...slackSources, ...byRole('people')], run: () => job.writeIdentities() });
   }
 
   const components = await runTasks(tasks, { parallel: options.parallel ?? false });
   const status = jobStatus(components);
   const failure = status === 'succeeded' ? null : components.filter((c) => c.status !== 'succeeded').map((c) => `${c.name} ${c.status}: ${c.reason}`).join('; ');
-  const totals = job.totals({ components, calls: calls.stats() });
+  const breakers = await resilience.finish();
+  const fallbacks = fallbacksOf(components);
+  for (const f of fallbacks) progress(`fallback   ${f.note}`);
+  const totals = job.totals({ components, calls: calls.stats(), breakers: breakers.map((b) => ({ name: b.name, state: b.state })), fallbacks });
   const validation = await validateDatabase(db);
-  await finishRun(db, runId, status, totals, validation, failure, clock());
+  await finishRun(db, runId, status, totals, validation, failure, clock(), resilience.errors);
+  await alertOnRun(db, runId, config.resilience.alerts, logger, clock());
   await sink.close();
   db.close();
   const archived = config.archive.dir ? await archiveRun(config.db, runId, { root: config.archive.dir, retention: retentionOf(config.archive) }) : null;

@@ -2,6 +2,7 @@
  * The `runs` bookkeeping table: one row per replay or run, from start to its final status.
  */
 import type { Database } from '../sinks/duckdb/database.js';
+import { recordRunErrors, type ErrorLog } from './resilience/error-log.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
 
@@ -33,6 +34,7 @@ export async function finishRun(
   validation: unknown,
   message: string | null,
   now: Date,
+  errors: ErrorLog | null = null,
 ): Promise<void> {
   await db.run(
     `UPDATE runs SET status = ?, finished_at = ?::TIMESTAMPTZ, records_read = ?, records_stored = ?, records_skipped = ?,
@@ -50,4 +52,6 @@ export async function finishRun(
       runId,
     ],
   );
+  // Errors of the run, grouped by cause, with its error count and rate (runs.error_count, error_rate).
+  await recordRunErrors(db, runId, totals, now, errors);
 }

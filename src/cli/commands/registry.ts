@@ -18,6 +18,8 @@ import { archiveCommand } from './archive.js';
 import { detectCommand } from './detect.command.js';
 import { explainCommand } from './explain.command.js';
 import { peopleCommand } from './people.command.js';
+import { errorsCommand } from './errors.js';
+import { breakerCommand } from './breaker.js';
 
 export type RegisterCommand = (program: Command, exit: { code: number }) => void;
 
@@ -130,4 +132,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   demoCommand,
   emulateCommand,
   planCommand,
+  errorsCommand,
+  breakerCommand,
 ];

@@ -228,7 +228,7 @@ export function tableForKind(kind: string): TableSpec | undefined {
 }
 
 /** Tables that record the work itself: counted by `convene validate`, never checksummed. */
-export const BOOKKEEPING_TABLES = ['runs', 'input_problems', 'checkpoints', 'schema_version'] as const;
+export const BOOKKEEPING_TABLES = ['runs', 'input_problems', 'checkpoints', 'errors', 'breakers', 'schema_version'] as const;
 
 function createDataTable(t: TableSpec): string {
   const cols = t.columns.map((c) => `${c.name} ${c.type}${c.notNull ? ' NOT NULL' : ''}`);
@@ -263,6 +263,21 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     summary: 'checkpoints; per-person and per-team roll-ups of meeting metrics',
     statements: [CHECKPOINT_DDL, ...ROLLUP_VIEWS],
+  },
+  {
+    version: 3,
+    summary: 'errors grouped per run, component and code; circuit breaker states; error count and rate per run',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS errors (
+         run_id VARCHAR NOT NULL, component VARCHAR NOT NULL, code VARCHAR NOT NULL,
+         first_seen TIMESTAMPTZ NOT NULL, last_seen TIMESTAMPTZ NOT NULL, count BIGINT NOT NULL,
+         sample_message VARCHAR, sample_subject VARCHAR, PRIMARY KEY (run_id, component, code))`,
+      `CREATE TABLE IF NOT EXISTS breakers (
+         name VARCHAR PRIMARY KEY, state VARCHAR NOT NULL, forced VARCHAR, snapshot JSON,
+         opened_at TIMESTAMPTZ, probe_at TIMESTAMPTZ, last_failure VARCHAR, updated_at TIMESTAMPTZ NOT NULL, run_id VARCHAR)`,
+      'ALTER TABLE runs ADD COLUMN IF NOT EXISTS error_count BIGINT',
+      'ALTER TABLE runs ADD COLUMN IF NOT EXISTS error_rate DOUBLE',
+    ],
   },
 ];
 
