@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConveneError } from '../core/errors.js';
 import { COMMANDS } from './commands/registry.js';
+import { globalFlags, logFormatOption } from './options.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, partial: 3 } as const;
 
@@ -15,7 +16,12 @@ export function buildProgram(exit: { code: number }): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
-    .exitOverride();
+    .exitOverride()
+    .addOption(logFormatOption())
+    .option('--quiet', 'no progress, only results and errors')
+    .hook('preAction', () => {
+      Object.assign(globalFlags, program.opts<{ logFormat?: 'text' | 'json'; quiet?: boolean }>());
+    });
 
   for (const register of COMMANDS) register(program, exit);
 

@@ -23,3 +23,13 @@ export function formatOption(): Option {
   return new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table');
 }
 
+
+/**
+ * The global flags (`convene --log-format json --quiet <command>`, or after the command):
+ * main.ts stores them here before a command runs; commands read them through `log.ts`.
+ */
+export const globalFlags: { logFormat?: 'text' | 'json'; quiet?: boolean } = {};
+
+export function logFormatOption(): Option {
+  return new Option('--log-format <format>', 'log lines and progress steps as text (for people) or json (for log collectors); overrides logFormat in the config').choices(['text', 'json']);
+}

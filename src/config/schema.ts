@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { DEFAULTS } from './defaults.js';
 import { LimitsConfig } from '../runtime/limits/tiers.js';
+import { CheckpointsConfig, LOG_FORMATS, ResourcesConfig } from '../runtime/settings.js';
 import { ResilienceConfig } from '../runtime/resilience/config.js';
 
 export const DuckdbConfig = z.object({
@@ -33,13 +34,17 @@ export const WatchConfig = z.object({
   host: z.string().default('127.0.0.1').describe('Where `convene watch` listens for Slack Events API pushes (POST /slack/events).'),
   port: z.number().int().min(0).max(65535).default(8788).describe('Its port; 0 picks a free one.'),
   signingSecret: z.string().optional().describe('The Slack app\'s signing secret, to check pushed events (SLACK_SIGNING_SECRET); absent: no events endpoint.'),
+  allowedLatenessSeconds: z.number().min(0).default(3600).describe('How late a message may arrive and still change a meeting\'s metrics: a meeting is final once the watermark (newest message time seen minus this) has passed its last message.'),
 });
 
 export const RootConfig = z
   .object({
     db: z.string().min(1).default(DEFAULTS.db).describe('The convene database file.'),
     batchSize: z.number().int().min(1).max(1_000_000).default(DEFAULTS.batchSize).describe('Records per database transaction.'),
-    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default(DEFAULTS.logLevel).describe('Log level for the JSON log lines on stderr.'),
+    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default(DEFAULTS.logLevel).describe('Log level for the log lines on stderr.'),
+    logFormat: z.enum(LOG_FORMATS).default('text').describe('Log lines on stderr and progress steps: text for people, json (one object a line) for log collectors; `--log-format` overrides.'),
+    checkpoints: CheckpointsConfig.default(CheckpointsConfig.parse({})).describe('How often a stage commits a checkpoint with its data.'),
+    resources: ResourcesConfig.default(ResourcesConfig.parse({})).describe('Memory ceiling for intake, and run history kept for rollbacks.'),
     duckdb: DuckdbConfig.default({}).describe('DuckDB settings for the database file.'),
     limits: LimitsConfig.default(LimitsConfig.parse({})).describe('Rate limits and retries for external APIs: the Slack tier profile, time compression for the emulator, attempts and back-off.'),
     watch: WatchConfig.default(WatchConfig.parse({})).describe('Continuous collection.'),

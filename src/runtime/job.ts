@@ -15,8 +15,10 @@ import { IdentityIndex } from '../operators/identity.logic.js';
 import { meetingIntelligenceOperator } from '../operators/meeting-intelligence.operator.js';
 import type { DuckdbSink } from '../sinks/duckdb/duckdb.sink.js';
 import { findSource } from '../sources/registry.js';
+import type { Progress } from './progress/progress.js';
+import type { MemoryCeiling } from './resources/memory-ceiling.js';
 import type { RunTotals } from './runs.js';
-import { runStage, type StageCounts } from './stage.js';
+import { runStage, type CheckpointInterval, type StageCounts } from './stage.js';
 
 /** Kinds that sources emit; everything else is derived by operators. */
 export const SOURCE_KINDS: ReadonlySet<string> = new Set(['person', 'channel', 'message', 'calendar_event', 'drive_file', 'problem']);
@@ -37,11 +39,22 @@ export interface StageRequest {
   skipThrough?: Cursor | null;
 }
 
+/** How the job's stages checkpoint, hold back intake and report progress. */
+export interface JobSettings {
+  checkpointEvery?: CheckpointInterval;
+  ceiling?: MemoryCeiling;
+  reporter?: Progress;
+  /** Source records each stage read in an earlier run, for an ETA. */
+  expected?: Readonly<Record<string, number>>;
+}
+
 export class Job {
   readonly identities = new IdentityIndex();
   readonly events = new EventIndex();
   readonly timezones = new Map<string, { tz: string | null; offsetMinutes: number | null }>();
   readonly stages: Record<string, StageCounts> = {};
+  /** Source records each stage read (the intelligence: stored messages read back). */
+  private readonly recordsByStage: Record<string, number> = {};
 
   constructor(
     readonly sink: DuckdbSink,
@@ -51,7 +64,25 @@ export class Job {
     private readonly progress: (line: string) => void,
     private readonly batchSize: number,
     private readonly calls?: ApiCallGate,
+    private readonly settings: JobSettings = {},
   ) {}
+
+  /** The stage options every stage of this job shares: checkpoint interval, gate, progress. */
+  private shared(name: string): { checkpointEvery?: CheckpointInterval; gate?: (highWater: number) => Gate; onProgress: (n: number) => void } {
+    const { ceiling, checkpointEvery, reporter } = this.settings;
+    reporter?.begin(name, this.settings.expected?.[name] ?? null);
+    return {
+      ...(checkpointEvery ? { checkpointEvery } : {}),
+      ...(ceiling ? { gate: (highWater: number) => ceiling.gate(highWater, this.batchSize) } : {}),
+      onProgress: (n) => reporter?.advance(name, n),
+    };
+  }
+
+  private ended(name: string, counts: StageCounts, started: number): void {
+    const records = Object.entries(counts.read).reduce((sum, [kind, n]) => (SOURCE_KINDS.has(kind) ? sum + n : sum), 0);
+    this.recordsByStage[name] = records;
+    this.settings.reporter?.end(name, { records, seconds: (Date.now() - started) / 1000 });
+  }
 
   /** Feeds the indexes with a person or an event, whether read now or by an earlier run. */
   learn(e: Envelope): void {
@@ -77,6 +108,7 @@ export class Job {
     const operators = req.intelligence ? [this.intelligence()] : [];
     const started = Date.now();
     const counts = await runStage(read, operators, this.sink, {
+      ...this.shared(req.name),
       batchSize: this.batchSize,
       sourceKinds: SOURCE_KINDS,
       checkpoint: { scope: this.scopeOf(req.name), source: req.name },
@@ -84,6 +116,7 @@ export class Job {
       onRecord: (e) => this.learn(e),
     });
     this.stages[req.name] = counts;
+    this.ended(req.name, counts, started);
     const counted = Object.entries(counts.read).map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing';
     const resumed = counts.resumed ? ` (${counts.resumed} were durable already)` : '';
     this.progress(`${req.name.padEnd(10)} read ${counted} in ${((Date.now() - started) / 1000).toFixed(1)} s${resumed}`);
@@ -96,10 +129,12 @@ export class Job {
   async derive(name: string, pages: (signal: AbortSignal) => AsyncIterable<readonly Envelope[]>): Promise<void> {
     const started = Date.now();
     const counts = await runStage((gate) => fromPages(pages, gate), [this.intelligence()], this.sink, {
+      ...this.shared(name),
       batchSize: this.batchSize,
       sourceKinds: SOURCE_KINDS,
       writeKinds: DERIVED_KINDS,
     });
+    this.ended(name, counts, started);
     this.stages[name] = { ...counts, read: {} };
     const derived = Object.entries(counts.stored).filter(([k]) => DERIVED_KINDS.has(k)).map(([k, n]) => `${n} ${k}`).join(', ') || 'nothing';
     this.progress(`${name.padEnd(10)} derived ${derived} from ${counts.read['message'] ?? 0} stored messages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -149,6 +184,7 @@ export class Job {
         if (SOURCE_KINDS.has(kind) && kind !== 'problem') stored += n;
       }
     }
-    return { read, stored, skipped: problems, problems, counts: { ...counts, ...extra } };
+    // Source records per stage: the next run's progress bars know each stage's size from them.
+    return { read, stored, skipped: problems, problems, counts: { ...counts, stageRecords: { ...this.recordsByStage }, ...extra } };
   }
 }

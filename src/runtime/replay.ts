@@ -13,12 +13,14 @@ import { createHash } from 'node:crypto';
 import { DEFAULTS } from '../config/defaults.js';
 import type { Logger } from '../core/logger.js';
 import { clearCheckpoints, loadCheckpoints } from '../sinks/duckdb/checkpoints.js';
-import type { Database } from '../sinks/duckdb/database.js';
+import { Database, type OpenOptions } from '../sinks/duckdb/database.js';
 import { DuckdbSink } from '../sinks/duckdb/duckdb.sink.js';
 import { validateDatabase, type ValidationReport } from '../sinks/duckdb/validate.js';
 import type { ReplayInputs } from './bundle.js';
-import { finishRun, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
+import { earlierStageRecords, finishRun, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
 import { Job } from './job.js';
+import type { Progress } from './progress/progress.js';
+import { jobSettings, type RuntimeSettings } from './runtime-settings.js';
 import { jobStatus, runTasks, type Task, type TaskResult } from './orchestrator.js';
 import type { StageCounts } from './stage.js';
 
@@ -33,6 +35,12 @@ export interface ReplayOptions {
   fullRefresh?: boolean;
   /** Run independent components (people, directory, calendars, Drive) at the same time. */
   parallel?: boolean;
+  /** DuckDB memory_limit and threads (config `duckdb`). */
+  duckdb?: OpenOptions;
+  /** Checkpoint interval and memory ceiling (config `checkpoints`, `resources`). */
+  settings?: RuntimeSettings;
+  /** Progress bars or JSON steps; the `progress` lines go through `note`. */
+  reporter?: Progress;
 }
 
 export interface ReplayResult {
@@ -55,8 +63,9 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
   const logger = options.logger.child({ runId });
   const progress = options.progress ?? (() => undefined);
   const batchSize = options.batchSize ?? DEFAULTS.batchSize;
-  const sink = new DuckdbSink(options.dbPath, runId);
-  const db = await sink.database();
+  const db = await Database.open(options.dbPath, options.duckdb ?? {});
+  const sink = new DuckdbSink(db, runId);
+  await sink.database();
   const scope = replayScope(inputs);
   const resumedFrom = options.fullRefresh ? null : await interruptedRun(db, scope, runId);
   if (!resumedFrom) await clearCheckpoints(db, scope);
@@ -64,7 +73,8 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
   await startRun(db, runId, 'replay', resumedFrom ? 'resume' : 'full', { scope, inputs, resumedFrom }, clock());
   if (resumedFrom) progress(`resuming run ${resumedFrom} from its checkpoints`);
 
-  const job = new Job(sink, runId, () => scope, logger, progress, batchSize);
+  const expected = await earlierStageRecords(db, 'replay', scope);
+  const job = new Job(sink, runId, () => scope, logger, progress, batchSize, undefined, jobSettings(options.settings, logger, options.reporter, expected));
   const stage = (name: string, type: string, config: unknown, intelligence = false): Promise<void> =>
     job.stage({ name, type, config, intelligence, skipThrough: checkpoints.get(name)?.cursor ?? null });
 
@@ -96,6 +106,7 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
   const validation = await validateDatabase(db);
   await finishRun(db, runId, status, totals, validation, failure, clock());
   await sink.close();
+  db.close();
   return { runId, status, totals, stages: job.stages, validation, problems: totals.problems, resumedFrom, components };
 }
 
@@ -114,7 +125,8 @@ async function interruptedRun(db: Database, scope: string, runId: string): Promi
     [scope, runId],
   );
   const last = rows[0];
-  if (!last || last['status'] === 'succeeded' || last['status'] === 'partial') return null;
+  // A rolled-back run's writes and checkpoints are gone: the next replay starts afresh.
+  if (!last || last['status'] === 'succeeded' || last['status'] === 'partial' || last['status'] === 'rolled_back') return null;
   await db.run(
     `UPDATE runs SET status = 'failed', message = coalesce(message, 'interrupted') WHERE status = 'running' AND json_extract_string(config, '$.scope') = ?`,
     [scope],

@@ -24,7 +24,9 @@ import { alertOnRun } from './resilience/alerts.js';
 import { fallbacksOf } from './resilience/fallbacks.js';
 import { RunResilience } from './resilience/run-resilience.js';
 import { jobStatus, runTasks, type Task, type TaskResult } from './orchestrator.js';
-import { finishRun, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
+import type { Progress } from './progress/progress.js';
+import { earlierStageRecords, finishRun, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
+import { jobSettings } from './runtime-settings.js';
 
 export interface RunOptions {
   logger: Logger;
@@ -32,6 +34,8 @@ export interface RunOptions {
   parallel?: boolean;
   progress?: (line: string) => void;
   clock?: () => Date;
+  /** Progress bars or JSON steps; the `progress` lines go through `note`. */
+  reporter?: Progress;
   /** Records pushed to convene since the last run (Slack Events API), taken as one more Slack source. */
   pushed?: { name: string; take(): Envelope[] };
 }
@@ -79,7 +83,9 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
 
   const resilience = await RunResilience.start(db, runId, config.resilience, logger, clock);
   const calls = new LimitedCallGate({ limits: config.limits, logger: logger.child({ component: 'call-gate' }), ...resilience.gateOptions() });
-  const job = new Job(sink, runId, (name) => runScope(name), logger, progress, config.batchSize, calls);
+  const expected = await earlierStageRecords(db, 'run', null);
+  const settings = jobSettings({ checkpoints: config.checkpoints, resources: config.resources }, logger, options.reporter, expected);
+  const job = new Job(sink, runId, (name) => runScope(name), logger, progress, config.batchSize, calls, settings);
 
   // What earlier runs stored: an incremental run's sources deliver only what changed.
   if (!options.fullRefresh) {

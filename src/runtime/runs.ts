@@ -4,7 +4,7 @@
 import type { Database } from '../sinks/duckdb/database.js';
 import { recordRunErrors, type ErrorLog } from './resilience/error-log.js';
 
-export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'rolled_back';
 
 export interface RunTotals {
   read: number;
@@ -54,4 +54,21 @@ export async function finishRun(
   );
   // Errors of the run, grouped by cause, with its error count and rate (runs.error_count, error_rate).
   await recordRunErrors(db, runId, totals, now, errors);
+}
+
+/**
+ * Source records each stage read in the newest finished run of this command (and scope, for
+ * replays), so the next run's progress bars know each stage's size and can show an ETA.
+ */
+export async function earlierStageRecords(db: Database, command: string, scope: string | null): Promise<Record<string, number>> {
+  const rows = await db.all(
+    `SELECT json_extract(counts, '$.stageRecords') AS s FROM runs
+      WHERE command = ? AND status IN ('succeeded', 'partial') AND (? IS NULL OR json_extract_string(config, '$.scope') = ?)
+      ORDER BY started_at DESC LIMIT 1`,
+    [command, scope, scope],
+  );
+  const raw = rows[0]?.['s'];
+  if (raw === null || raw === undefined) return {};
+  const parsed = JSON.parse(String(raw)) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] > 0));
 }

@@ -43,6 +43,23 @@ export interface StageOptions {
   writeKinds?: ReadonlySet<string>;
   /** Resume: write nothing up to and including this source record. */
   skipThrough?: Cursor | null;
+  /**
+   * How often a checkpoint goes with a batch: once this many source records or seconds have
+   * passed since the last one (whichever comes first). Absent: with every batch. The end of
+   * the stage is always checkpointed.
+   */
+  checkpointEvery?: CheckpointInterval;
+  /** Milliseconds now; injected so the seconds interval is testable. */
+  now?: () => number;
+  /** Makes the stage's gate (a memory ceiling's, say); absent: a plain one. */
+  gate?: (highWater: number) => Gate;
+  /** Called with the count of source records read so far (progress). */
+  onProgress?: (sourceRecords: number) => void;
+}
+
+export interface CheckpointInterval {
+  records: number;
+  seconds: number;
 }
 
 export function newGate(batchSize: number): Gate {
@@ -60,7 +77,7 @@ export async function runStage(
   sink: Sink,
   options: StageOptions,
 ): Promise<StageCounts> {
-  const gate = newGate(options.batchSize);
+  const gate = options.gate ? options.gate(newGate(options.batchSize).highWater) : newGate(options.batchSize);
   const counts: StageCounts = { read: {}, stored: {}, resumed: 0 };
   const isSource = (e: Envelope): boolean => !options.sourceKinds || options.sourceKinds.has(e.kind);
 
@@ -79,6 +96,13 @@ export async function runStage(
   let safe: { cursor: Cursor; records: number } | null = null;
   let committedSafe: Cursor | null = null;
   let sourceRecords = 0;
+  const now = options.now ?? Date.now;
+  let lastCheckpoint = { records: 0, at: now() };
+  const due = (records: number): boolean => {
+    const every = options.checkpointEvery;
+    if (!every) return true;
+    return records - lastCheckpoint.records >= every.records || now() - lastCheckpoint.at >= every.seconds * 1000;
+  };
 
   const checkpointOf = (cursor: Cursor | null, records: number, complete: boolean): Checkpoint | undefined =>
     options.checkpoint ? { scope: options.checkpoint.scope, source: options.checkpoint.source, cursor, records, complete } : undefined;
@@ -112,14 +136,18 @@ export async function runStage(
           keep.push(e);
         }
         const s = safe as { cursor: Cursor; records: number } | null;
-        const checkpoint = !skipping && s && !sameCursor(s.cursor, committedSafe) ? checkpointOf(s.cursor, s.records, false) : undefined;
+        const checkpoint = !skipping && s && !sameCursor(s.cursor, committedSafe) && due(s.records) ? checkpointOf(s.cursor, s.records, false) : undefined;
         if (keep.length > 0 || checkpoint) {
           await sink.write(keep, checkpoint);
-          if (checkpoint) committedSafe = checkpoint.cursor;
+          if (checkpoint) {
+            committedSafe = checkpoint.cursor;
+            lastCheckpoint = { records: checkpoint.records, at: now() };
+          }
         }
         for (const e of keep) counts.stored[e.kind] = (counts.stored[e.kind] ?? 0) + 1;
         gate.acked(fromSource);
         options.onBatch?.(counts);
+        options.onProgress?.(sourceRecords);
       }),
       defaultIfEmpty(undefined),
     ),

@@ -49,6 +49,7 @@ const replayCommand: RegisterCommand = (program, exit) => {
     .option('--directory <path>', 'a Directory users.list JSON file or folder (repeatable)', collect, [])
     .option('--people <file>', 'a people.csv directory')
     .addOption(dbOption())
+    .option('--config <file>', 'a config file for DuckDB limits, checkpoints, the memory ceiling and the log format (default: ./convene.config.json when it exists)')
     .option('--batch-size <n>', 'records per database transaction', number('--batch-size', true), DEFAULTS.batchSize)
     .option('--quiet', 'print only the final summary line')
     .option('--full-refresh', 'read everything again, even after an interrupted replay of the same inputs')

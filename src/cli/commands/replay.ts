@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { discoverBundle, mergeInputs } from '../../runtime/bundle.js';
 import { replay, type ReplayResult } from '../../runtime/replay.js';
-import { cliLogger } from '../log.js';
+import { cliLogger, cliProgress, logFormat } from '../log.js';
+import { jsonProgress } from '../../runtime/progress/progress.js';
+import { loadConfig } from '../../config/load.js';
 import { Database } from '../../sinks/duckdb/database.js';
 
 export interface ReplayFlags {
@@ -17,6 +19,7 @@ export interface ReplayFlags {
   parallel?: boolean;
   archive?: string;
   keepArchives?: number;
+  config?: string;
 }
 
 /** Problems printed in full; the rest are counted and stay queryable in input_problems. */
@@ -30,8 +33,24 @@ export async function replayAndReport(bundle: string | undefined, flags: ReplayF
     directory: flags.directory.map((p) => resolve(p)),
     ...(flags.people ? { people: resolve(flags.people) } : {}),
   });
+  // The config file, when there is one, gives DuckDB's limits, the checkpoint interval, the memory ceiling and the log format.
+  const { config } = loadConfig({ ...(flags.config ? { file: flags.config } : {}) });
+  const display = print === writeLine ? cliProgress({ quiet: flags.quiet ?? false, format: config.logFormat }) : { print: flags.quiet ? () => undefined : print, reporter: undefined };
+  const duckdb = { ...(config.duckdb.memoryLimit ? { memoryLimit: config.duckdb.memoryLimit } : {}), ...(config.duckdb.threads ? { threads: config.duckdb.threads } : {}) };
   const started = Date.now();
-  const result = await replay(inputs, { dbPath: flags.db, logger: cliLogger(), batchSize: flags.batchSize, fullRefresh: flags.fullRefresh ?? false, parallel: flags.parallel ?? false, progress: flags.quiet ? () => undefined : print });
+  const result = await replay(inputs, {
+    dbPath: flags.db,
+    logger: cliLogger({ format: config.logFormat }),
+    batchSize: flags.batchSize,
+    fullRefresh: flags.fullRefresh ?? false,
+    parallel: flags.parallel ?? false,
+    progress: display.print,
+    ...(display.reporter ? { reporter: display.reporter } : {}),
+    duckdb,
+    settings: { checkpoints: config.checkpoints, resources: config.resources },
+  });
+  display.reporter?.close();
+  if (print === writeLine && logFormat(config.logFormat) === 'json') print = jsonProgress(writeLine).note;
   const t = result.totals;
   if (result.problems > 0) {
     const db = await Database.open(flags.db, { readOnly: true });
@@ -56,9 +75,13 @@ export async function replayAndReport(bundle: string | undefined, flags: ReplayF
   return result;
 }
 
+function writeLine(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
 /** Exit codes: 0 succeeded, 3 partial (some components failed; see docs/cli.md), 1 failed or invalid. */
 export async function runReplay(bundle: string | undefined, flags: ReplayFlags): Promise<number> {
-  const result = await replayAndReport(bundle, flags, (line) => process.stdout.write(line + '\n'));
+  const result = await replayAndReport(bundle, flags, writeLine);
   if (result.status === 'failed' || result.validation.problems.length > 0) return 1;
   return result.status === 'partial' ? 3 : 0;
 }

@@ -79,6 +79,12 @@ export const checkpointsTotal = new Counter({
   registers: [metricsRegistry],
 });
 
+export const intakePausedSeconds = new Counter({
+  name: 'convene_intake_paused_seconds_total',
+  help: 'Seconds intake was paused because resident memory was above resources.memoryCeilingMB.',
+  registers: [metricsRegistry],
+});
+
 export const rateLimitWaitSeconds = new Counter({
   name: 'convene_rate_limit_wait_seconds_total',
   help: 'Seconds spent waiting on rate limits (token bucket or Retry-After), by API and method.',

@@ -1,0 +1,33 @@
+/**
+ * Turns the runtime's config sections into what a job uses: the checkpoint interval, the
+ * memory ceiling (with its log and metric), and the progress reporter.
+ */
+import type { Logger } from '../core/logger.js';
+import type { JobSettings } from './job.js';
+import type { Progress } from './progress/progress.js';
+import { MemoryCeiling } from './resources/memory-ceiling.js';
+import type { CheckpointsConfig, ResourcesConfig } from './settings.js';
+import { intakePausedSeconds } from './telemetry/metrics.js';
+
+export interface RuntimeSettings {
+  checkpoints?: CheckpointsConfig;
+  resources?: Pick<ResourcesConfig, 'memoryCeilingMB' | 'memoryCheckMs' | 'maxPauseSeconds'>;
+}
+
+export function jobSettings(settings: RuntimeSettings | undefined, logger: Logger, reporter: Progress | undefined, expected: Record<string, number>): JobSettings {
+  const out: JobSettings = { expected };
+  if (reporter) out.reporter = reporter;
+  const cp = settings?.checkpoints;
+  if (cp) out.checkpointEvery = { records: cp.everyRecords, seconds: cp.everySeconds };
+  const r = settings?.resources;
+  if (r?.memoryCeilingMB !== undefined) {
+    out.ceiling = new MemoryCeiling({
+      ceilingBytes: r.memoryCeilingMB * 1024 * 1024,
+      checkMs: r.memoryCheckMs,
+      maxPauseMs: r.maxPauseSeconds * 1000,
+      logger: logger.child({ component: 'memory-ceiling' }),
+      onPause: (ms) => intakePausedSeconds.inc(ms / 1000),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,23 @@
+/**
+ * The runtime's own configuration sections: how often checkpoints are taken, the memory
+ * ceiling under which intake pauses, and how long run history is kept for rollbacks. The
+ * root schema (config/schema.ts) mounts them.
+ */
+import { z } from 'zod';
+
+export const CheckpointsConfig = z.object({
+  everyRecords: z.number().int().min(1).default(10_000).describe('Take a checkpoint once this many source records have been committed since the last one.'),
+  everySeconds: z.number().min(0).default(30).describe('… or once this many seconds have passed since the last one, whichever comes first (0: with every batch). The end of each stage is always checkpointed.'),
+});
+export type CheckpointsConfig = z.infer<typeof CheckpointsConfig>;
+
+export const ResourcesConfig = z.object({
+  memoryCeilingMB: z.number().int().min(16).optional().describe('Pause intake (sources wait for the gate) while the process\'s resident memory is above this many MB; absent: no ceiling.'),
+  memoryCheckMs: z.number().int().min(10).default(250).describe('How often a paused intake looks at memory again.'),
+  maxPauseSeconds: z.number().min(0).default(30).describe('Longest a single pause may last before intake resumes anyway (and says so), so a ceiling set too low slows a run instead of stopping it.'),
+  keepRunHistory: z.number().int().min(1).default(5).describe('Keep the replaced-row history of this many newest runs, for `convene rollback`.'),
+});
+export type ResourcesConfig = z.infer<typeof ResourcesConfig>;
+
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
