@@ -1,0 +1,245 @@
+/**
+ * `npm run bench [-- --scale X[,Y...]] [--seed N] [--json] [--cache DIR] [--live]`
+ *
+ * For each scale: generates the organization once (cached under --cache), replays it with the
+ * real CLI into a fresh database, and, side by side, has DuckDB read the same Slack export
+ * files with its own `read_json` (the floor). Both run as child processes, one after the
+ * other, each measured alone: wall time, peak resident memory (the kernel's high-water mark,
+ * so DuckDB's native memory counts), and the replay's time per stage. The replay's
+ * `convene validate` checksums are kept, so two bench runs show whether results changed.
+ *
+ * `--live` adds live collection: `convene run` against `convene emulate` enforcing Slack's
+ * tiers (time compressed), reporting the requests made against the bound the tiers allow.
+ *
+ * Prints a table (or JSON with --json) and writes bench/results/<date>.json.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measure, type Measured } from './measure.js';
+import { liveBench, type LiveResult } from './live.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** dist/bench → the repository root. */
+const root = resolve(here, '..', '..');
+const cli = join(root, 'bin', 'convene.js');
+
+interface Flags {
+  scales: number[];
+  seed: number;
+  json: boolean;
+  cache: string;
+  live: boolean;
+  floor: boolean;
+  replay: boolean;
+}
+
+function parseFlags(argv: readonly string[]): Flags {
+  const flags: Flags = { scales: [1], seed: 1, json: false, cache: '/tmp/convene-bench', live: false, floor: true, replay: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) usage(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--scale') flags.scales = value().split(',').map(Number);
+    else if (a === '--seed') flags.seed = Number(value());
+    else if (a === '--cache') flags.cache = resolve(value());
+    else if (a === '--json') flags.json = true;
+    else if (a === '--live') flags.live = true;
+    else if (a === '--no-floor') flags.floor = false;
+    else if (a === '--no-replay') flags.replay = false;
+    else if (a === '--help' || a === '-h') usage(null);
+    else usage(`unknown flag ${a}`);
+  }
+  if (flags.scales.some((s) => !(s > 0)) || !Number.isInteger(flags.seed)) usage('--scale takes positive numbers, --seed an integer');
+  return flags;
+}
+
+function usage(problem: string | null): never {
+  if (problem) process.stderr.write(`bench: ${problem}\n`);
+  process.stderr.write('usage: npm run bench -- [--scale X[,Y...]] [--seed N] [--json] [--cache DIR] [--live] [--no-floor] [--no-replay]\n');
+  process.exit(problem ? 2 : 0);
+}
+
+export interface ScaleResult {
+  scale: number;
+  seed: number;
+  bundle: string;
+  generatedSeconds: number | null;
+  records: number | null;
+  replay: {
+    seconds: number;
+    peakRssMb: number;
+    stages: Record<string, number>;
+    microsPerRecord: number | null;
+    recordsPerSecond: number | null;
+    checksums: Record<string, { rows: number; checksum: string }>;
+    /** One digest over every table's checksum: equal digests, equal results. */
+    digest: string;
+    rssSamples: Array<[number, number]>;
+  } | null;
+  floor: { seconds: number; peakRssMb: number; rows: number } | null;
+  /** Replay time / floor time. */
+  ratio: number | null;
+  load: { before: number[]; after: number[] };
+}
+
+function say(flags: Flags, line: string): void {
+  if (!flags.json) process.stderr.write(line + '\n');
+}
+
+function fail(what: string, m: Measured): never {
+  throw new Error(`${what} exited ${m.status}:\n${m.stderr.slice(-2000)}${m.stdout.slice(-2000)}`);
+}
+
+async function ensureBundle(flags: Flags, scale: number): Promise<{ bundle: string; seconds: number | null }> {
+  const bundle = join(flags.cache, `s${scale}-seed${flags.seed}`);
+  if (existsSync(join(bundle, 'truth.json'))) return { bundle, seconds: null };
+  say(flags, `generating scale ${scale} (seed ${flags.seed}) into ${bundle} ...`);
+  rmSync(bundle, { recursive: true, force: true });
+  const g = await measure(process.execPath, [cli, 'generate', '--out', bundle, '--seed', String(flags.seed), '--scale', String(scale)], { cwd: root });
+  if (g.status !== 0) fail('convene generate', g);
+  return { bundle, seconds: g.seconds };
+}
+
+const STAGE_LINE = /^(\S+)\s+(?:read|derived|took)\b.* in ([\d.]+) s/;
+const TOTAL_LINE = /: read (\d+) records/;
+
+async function benchScale(flags: Flags, scale: number): Promise<ScaleResult> {
+  const load = { before: loadavg().map((x) => Math.round(x * 100) / 100), after: [] as number[] };
+  const { bundle, seconds: generatedSeconds } = await ensureBundle(flags, scale);
+  const work = join(flags.cache, 'work');
+  mkdirSync(work, { recursive: true });
+  const result: ScaleResult = { scale, seed: flags.seed, bundle, generatedSeconds, records: null, replay: null, floor: null, ratio: null, load };
+
+  if (flags.replay) {
+    const db = join(work, `replay-s${scale}.duckdb`);
+    rmSync(db, { force: true });
+    rmSync(`${db}.wal`, { force: true });
+    say(flags, `replaying scale ${scale} ...`);
+    const stages: Record<string, number> = {};
+    let records: number | null = null;
+    const m = await measure(process.execPath, [cli, 'replay', bundle, '--db', db, '--full-refresh'], {
+      cwd: root,
+      onLine: (line) => {
+        const s = STAGE_LINE.exec(line);
+        if (s) stages[s[1]!] = Number(s[2]);
+        const t = TOTAL_LINE.exec(line);
+        if (t) records = Number(t[1]);
+        say(flags, `  ${line}`);
+      },
+    });
+    if (m.status !== 0) fail('convene replay', m);
+    const v = await measure(process.execPath, [cli, 'validate', '--db', db, '--json'], { cwd: root });
+    const checksums = (JSON.parse(v.stdout) as { tables: Record<string, { rows: number; checksum: string }> }).tables;
+    const digest = createHash('sha256').update(JSON.stringify(Object.entries(checksums).sort(([a], [b]) => (a < b ? -1 : 1)))).digest('hex').slice(0, 16);
+    result.records = records;
+    const n = records as number | null;
+    result.replay = {
+      seconds: round(m.seconds),
+      peakRssMb: m.peakRssMb,
+      stages,
+      microsPerRecord: n ? round((m.seconds * 1e6) / n) : null,
+      recordsPerSecond: n ? Math.round(n / m.seconds) : null,
+      checksums,
+      digest,
+      rssSamples: thin(m.samples, 60),
+    };
+    rmSync(db, { force: true });
+    rmSync(`${db}.wal`, { force: true });
+  }
+
+  if (flags.floor) {
+    const db = join(work, `floor-s${scale}.duckdb`);
+    say(flags, `DuckDB read_json floor, scale ${scale} ...`);
+    const m = await measure(process.execPath, [join(here, 'floor.js'), bundle, db], { cwd: root });
+    if (m.status !== 0) fail('floor', m);
+    const out = JSON.parse(m.stdout) as { rows: number; seconds: number };
+    result.floor = { seconds: round(m.seconds), peakRssMb: m.peakRssMb, rows: out.rows };
+    rmSync(db, { force: true });
+    rmSync(`${db}.wal`, { force: true });
+  }
+  if (result.replay && result.floor) result.ratio = round(result.replay.seconds / result.floor.seconds);
+  load.after = loadavg().map((x) => Math.round(x * 100) / 100);
+  return result;
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** At most `n` samples, evenly spaced, the peak kept. */
+function thin(samples: Array<[number, number]>, n: number): Array<[number, number]> {
+  if (samples.length <= n) return samples;
+  const step = samples.length / n;
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < n; i++) out.push(samples[Math.floor(i * step)]!);
+  const peak = samples.reduce((a, b) => (b[1] > a[1] ? b : a));
+  if (!out.includes(peak)) out.push(peak);
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+function table(results: readonly ScaleResult[], live: LiveResult | null): string {
+  const head = ['scale', 'records', 'replay s', 'µs/record', 'rec/s', 'peak RSS MB', 'floor s', 'floor RSS MB', 'ratio', 'load'];
+  const base = results.find((r) => r.scale === 1)?.replay;
+  const rows = results.map((r) => [
+    String(r.scale),
+    String(r.records ?? '-'),
+    r.replay ? r.replay.seconds.toFixed(1) : '-',
+    r.replay?.microsPerRecord?.toFixed(0) ?? '-',
+    String(r.replay?.recordsPerSecond ?? '-'),
+    r.replay ? String(r.replay.peakRssMb) : '-',
+    r.floor ? r.floor.seconds.toFixed(1) : '-',
+    r.floor ? String(r.floor.peakRssMb) : '-',
+    r.ratio !== null ? `${r.ratio.toFixed(2)}x` : '-',
+    `${r.load.before[0]}→${r.load.after[0]}`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  const out = [line(head), ...rows.map(line)];
+  for (const r of results) {
+    if (!r.replay) continue;
+    const stages = Object.entries(r.replay.stages).map(([k, s]) => `${k} ${s.toFixed(1)} s`).join(', ');
+    out.push(`scale ${r.scale}: stages ${stages}; results digest ${r.replay.digest}`);
+    if (base && r.scale !== 1 && base.microsPerRecord && r.replay.microsPerRecord) {
+      out.push(`scale ${r.scale} vs 1: time per record ${(r.replay.microsPerRecord / base.microsPerRecord).toFixed(2)}x, peak RSS ${(r.replay.peakRssMb / base.peakRssMb).toFixed(2)}x`);
+    }
+  }
+  if (live) {
+    out.push(
+      `live collection (emulator, scale ${live.scale}, tierScale ${live.tierScale}): ${live.requests} Slack requests, ` +
+        `${live.byMethod[live.bindingMethod] ?? 0} of them ${live.bindingMethod}, in ${live.seconds.toFixed(1)} s; the tiers allow them in ${live.boundSeconds.toFixed(1)} s ` +
+        `→ ${(live.share * 100).toFixed(0)} % of the rate-limit bound, ${live.rateLimited} × 429`,
+    );
+  }
+  return out.join('\n');
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  mkdirSync(flags.cache, { recursive: true });
+  const results: ScaleResult[] = [];
+  for (const scale of flags.scales) results.push(await benchScale(flags, scale));
+  const live = flags.live ? await liveBench({ cache: flags.cache, cli, root, say: (l) => say(flags, l) }) : null;
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 1048576), node: process.version },
+    results,
+    live,
+  };
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${report.date.replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z')}.json`);
+  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else process.stdout.write(`${table(results, live)}\nwritten ${file}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,65 @@
+/**
+ * Runs a command as a child process and measures it from outside: wall time, and peak resident
+ * memory sampled from /proc (the kernel's own high-water mark, VmHWM, read last), so the
+ * figure covers DuckDB's native memory as well as the JavaScript heap.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface Measured {
+  status: number;
+  seconds: number;
+  /** Peak resident set size in MB (VmHWM where readable, else the highest sample). */
+  peakRssMb: number;
+  /** Resident memory sampled every `sampleMs`: [seconds since start, MB]. */
+  samples: Array<[number, number]>;
+  stdout: string;
+  stderr: string;
+}
+
+function procStatus(pid: number): { rss: number; hwm: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+  } catch {
+    return null;
+  }
+}
+
+export function measure(command: string, args: readonly string[], options: { cwd?: string; sampleMs?: number; onLine?: (line: string) => void } = {}): Promise<Measured> {
+  const sampleMs = options.sampleMs ?? 250;
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let peak = 0;
+    const samples: Array<[number, number]> = [];
+    let pending = '';
+    child.stdout.on('data', (d: Buffer) => {
+      const text = d.toString();
+      stdout += text;
+      pending += text;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) options.onLine?.(line);
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const sample = (): void => {
+      const s = child.pid !== undefined ? procStatus(child.pid) : null;
+      if (!s) return;
+      peak = Math.max(peak, s.hwm, s.rss);
+      samples.push([Math.round((performance.now() - started) / 100) / 10, Math.round(s.rss)]);
+    };
+    const timer = setInterval(sample, sampleMs);
+    child.on('error', (err) => {
+      clearInterval(timer);
+      reject(err);
+    });
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      resolve({ status: code ?? -1, seconds: (performance.now() - started) / 1000, peakRssMb: Math.round(peak), samples, stdout, stderr });
+    });
+  });
+}
