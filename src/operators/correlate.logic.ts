@@ -41,6 +41,11 @@ export interface CorrelationContext {
   readonly text: string;
   readonly events: EventIndex;
   readonly threadMeetingId?: string;
+  /**
+   * The message stands alone: posted at the top level and not read as the answer to an earlier
+   * message. Only then may "the next meeting of the channel's members" stand in for a time.
+   */
+  readonly standalone?: boolean;
 }
 
 export interface EventLink {
@@ -73,9 +78,23 @@ function attendeeEmails(e: CalendarEvent): Set<string> {
   const cached = PEOPLE.get(e);
   if (cached) return cached;
   const s = new Set<string>();
-  for (const a of e.attendees) if (a.email && a.responseStatus !== 'declined') s.add(a.email.toLowerCase());
+  // Everyone invited, including those who declined: "can't make it" and "still happening?" come from them too.
+  for (const a of e.attendees) if (a.email) s.add(a.email.toLowerCase());
   if (e.organizer?.email) s.add(e.organizer.email.toLowerCase());
   PEOPLE.set(e, s);
+  return s;
+}
+
+// A channel's member list is the same array for all of a message's candidates (and for the
+// channel's next messages): lower-case it once, not once per candidate event.
+const LOWER = new WeakMap<readonly string[], Set<string>>();
+
+function lowerCased(emails: readonly string[]): Set<string> {
+  let s = LOWER.get(emails);
+  if (s === undefined) {
+    s = new Set(emails.map((m) => m.toLowerCase()));
+    LOWER.set(emails, s);
+  }
   return s;
 }
 
@@ -86,10 +105,38 @@ export interface ScoredCandidate {
   linkMatch: boolean;
   timeScore: number;
   titleScore: number;
+  /** The time cue points at this event (not only at its day). */
+  timeMatches: boolean;
   evidence: string[];
 }
 
-function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, linkKeys: Set<string>, messageWords: Set<string>): ScoredCandidate {
+/** Kinds that, in a DM or small group and without a time, concern the next meeting of the people in it. */
+const NEXT_KINDS = new Set<Signal['kind']>(['agenda', 'reminder', 'decline', 'cancel']);
+const NEXT_WITHIN_MS = 7 * DAY;
+
+/**
+ * In a DM or a small group, the meeting its people have together: for an agenda, a reminder, a
+ * decline or a cancellation without a time, the next one; for a follow-up, the last one that
+ * ended. Only events that invite every member count, so a big meeting two of them attend does
+ * not pass for their 1:1. Looked up in the author's invitations, not by scanning events.
+ */
+function ownMeetingOf(signal: Signal, ctx: CorrelationContext, windows: CorrelationWindows): CalendarEvent | undefined {
+  const members = ctx.channelMemberEmails;
+  if (!ctx.standalone || signal.times.length > 0 || !ctx.authorEmail || !members || members.length < 2 || members.length > SMALL_CHANNEL) return undefined;
+  const next = NEXT_KINDS.has(signal.kind);
+  if (!next && signal.kind !== 'followup') return undefined;
+  const all = (e: CalendarEvent): boolean => {
+    if (e.allDay || NOT_MEETINGS.has(e.eventType) || e.status === 'cancelled' && signal.kind !== 'cancel') return false;
+    const people = attendeeEmails(e);
+    // Their own meeting: every member invited, and not many more people than them.
+    return people.size <= 2 * members.length && members.every((m) => people.has(m.toLowerCase()));
+  };
+  if (next) return ctx.events.invitedBetween(ctx.authorEmail, signal.time - IMMINENT_BEFORE_MS, signal.time + Math.min(NEXT_WITHIN_MS, windows.lookbackMs)).find(all);
+  const ended = ctx.events.invitedBetween(ctx.authorEmail, signal.time - windows.followUpMs - DAY, signal.time).filter((e) => e.end <= signal.time && all(e));
+  return ended[ended.length - 1];
+}
+
+function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, linkKeys: Set<string>, messageWords: Set<string>, own: CalendarEvent | undefined): ScoredCandidate {
   const evidence: string[] = [];
   let score = 0;
   const linkMatch = linkKeys.size > 0 && conferenceKeysOf(e).some((k) => linkKeys.has(k));
@@ -102,29 +149,49 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
   }
 
   let timeScore = 0;
+  // A clock time stated for the same day but another hour is a hint, not a match: on its own it links nothing.
+  let timeMatches = false;
   for (const t of signal.times) {
     const delta = Math.abs(t.start - e.start);
     // The stated minute itself beats a start a quarter-hour off: meetings start on the quarter.
-    if (delta <= TIME_TOLERANCE_MS) timeScore = Math.max(timeScore, (t.certain ? 0.45 : 0.3) - (delta > 60_000 ? 0.1 : 0));
+    if (delta <= TIME_TOLERANCE_MS) {
+      timeScore = Math.max(timeScore, (t.certain ? 0.45 : 0.3) - (delta > 60_000 ? 0.1 : 0));
+      timeMatches = true;
+    }
     // The same clock time a day off: "today" and "tomorrow" read across zones and midnights.
-    else if (t.certain && delta <= DAY + TIME_TOLERANCE_MS && Math.abs(delta - DAY) <= TIME_TOLERANCE_MS) timeScore = Math.max(timeScore, 0.15);
+    else if (t.certain && delta <= DAY + TIME_TOLERANCE_MS && Math.abs(delta - DAY) <= TIME_TOLERANCE_MS) {
+      timeScore = Math.max(timeScore, 0.15);
+      timeMatches = true;
+    }
     else if (t.certain && delta < 12 * HOUR && new Date(t.start).getUTCDate() === new Date(e.start).getUTCDate()) timeScore = Math.max(timeScore, 0.1);
     else if (!t.certain && delta < 12 * HOUR) timeScore = Math.max(timeScore, 0.08);
     // A clock time without a day chrono could read ("16:45 on the usual day"): the same clock time on a nearby day.
-    else if (!t.certain && delta < 7 * DAY && Math.abs(((delta + 12 * HOUR) % DAY) - 12 * HOUR) <= TIME_TOLERANCE_MS) timeScore = Math.max(timeScore, 0.15);
+    else if (!t.certain && delta < 7 * DAY && Math.abs(((delta + 12 * HOUR) % DAY) - 12 * HOUR) <= TIME_TOLERANCE_MS) {
+      timeScore = Math.max(timeScore, 0.15);
+      timeMatches = true;
+    }
   }
   // Notes and action items follow a meeting that just ended; "starting in 5", a join link or
   // "where is everyone?" precede one about to start. When the message states no clock time of
   // its own, that nearness is its time.
   const statedClock = signal.times.some((t) => t.certain);
+  // "are we doing standup Friday?" names another day: the instance about to start is not it.
+  const otherDay = signal.times.some((t) => Math.abs(t.start - e.start) >= 12 * HOUR);
   if (!statedClock) {
     if (signal.kind === 'followup' && e.end <= signal.time && signal.time - e.end <= RECENT_END_MS) {
       timeScore = Math.max(timeScore, Math.max(0.1, 0.3 * Math.exp(-(signal.time - e.end) / (4 * HOUR))));
+      timeMatches = true;
       evidence.push('time:just-ended');
-    } else if (IMMINENT_KINDS.has(signal.kind) && e.start - signal.time >= -IMMINENT_BEFORE_MS && e.start - signal.time <= IMMINENT_AFTER_MS) {
+    } else if (IMMINENT_KINDS.has(signal.kind) && !otherDay && e.start - signal.time >= -IMMINENT_BEFORE_MS && e.start - signal.time <= IMMINENT_AFTER_MS) {
       timeScore = Math.max(timeScore, 0.3);
+      timeMatches = true;
       evidence.push('time:imminent');
     }
+  }
+  if (own !== undefined && own.id === e.id) {
+    timeScore = Math.max(timeScore, 0.3);
+    timeMatches = true;
+    evidence.push(signal.kind === 'followup' ? 'time:last-of-members' : 'time:next-of-members');
   }
   if (timeScore > 0) {
     score += timeScore;
@@ -166,13 +233,15 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
     evidence.push(`mentions:${mentioned}`);
   }
   if (ctx.channelMemberEmails && ctx.channelMemberEmails.length > 0 && people.size > 0) {
-    const members = new Set(ctx.channelMemberEmails.map((m) => m.toLowerCase()));
+    const members = lowerCased(ctx.channelMemberEmails);
     let overlap = 0;
     for (const m of members) if (people.has(m)) overlap++;
     // In a DM or a small group, who is talking says which meeting it is; in a big channel, little.
     const small = members.size <= SMALL_CHANNEL;
     const share = small ? overlap / members.size : overlap / people.size;
-    const gain = small ? 0.3 * share - (share < 0.5 ? 0.1 : 0) : 0.1 * share;
+    // In a small channel, a meeting of exactly its members (their 1:1) beats a big one they both attend.
+    const jaccard = overlap / (members.size + people.size - overlap);
+    const gain = small ? 0.2 * share + 0.15 * jaccard - (share < 0.5 ? 0.1 : 0) : 0.1 * share;
     if (gain !== 0) {
       score += gain;
       evidence.push(`channel:${overlap}/${members.size}`);
@@ -185,7 +254,7 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
   const over = e.end <= signal.time;
   const distance = looksBack ? (delta <= 0 ? -delta : delta + DAY) : !over ? Math.max(0, delta) : -delta + 2 * DAY;
   score += 0.1 * Math.exp(-distance / (3 * DAY));
-  return { event: e, score, linkMatch, timeScore, titleScore, evidence };
+  return { event: e, score, linkMatch, timeScore, titleScore, timeMatches, evidence };
 }
 
 /**
@@ -211,7 +280,7 @@ function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, m
   // Meetings last a few hours at most; a day-long block is no meeting to follow up on.
   if (signal.kind === 'followup') add(events.between(signal.time - RECENT_END_MS - 4 * HOUR, signal.time));
   if (IMMINENT_KINDS.has(signal.kind)) add(events.between(signal.time - IMMINENT_BEFORE_MS, signal.time + IMMINENT_AFTER_MS + 1));
-  for (const w of messageWords) add(events.withTitleWord(w));
+  for (const w of messageWords) add(events.withTitleWordBetween(w, from, to));
   for (const k of linkKeys) add(events.byConferenceKey(k));
   return [...byId.values()];
 }
@@ -223,15 +292,19 @@ function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, m
 export function scoreCandidates(signal: Signal, ctx: CorrelationContext): Array<ScoredCandidate & { eligible: boolean }> {
   const linkKeys = new Set(signal.links.map(conferenceKey).filter((k): k is string => k !== null));
   const messageWords = textWords(ctx.text);
-  const list = candidates(signal, ctx.events, linkKeys, messageWords, ctx.windows ?? DEFAULT_WINDOWS);
+  const windows = ctx.windows ?? DEFAULT_WINDOWS;
+  const list = candidates(signal, ctx.events, linkKeys, messageWords, windows);
+  const own = ownMeetingOf(signal, ctx, windows);
+  if (own !== undefined && !list.some((e) => e.id === own.id)) list.push(own);
   if (ctx.threadMeetingId !== undefined && !list.some((e) => e.id === ctx.threadMeetingId)) {
     const threadEvent = ctx.events.get(ctx.threadMeetingId);
     if (threadEvent) list.push(threadEvent);
   }
   return list
-    .map((e) => scoreEvent(signal, e, ctx, linkKeys, messageWords))
+    .map((e) => scoreEvent(signal, e, ctx, linkKeys, messageWords, own))
     // Without a link, a time or a title, people alone would tie a message to whatever meeting its author has next.
-    .map((s) => ({ ...s, eligible: s.linkMatch || s.timeScore >= 0.1 || s.titleScore > 0 }))
+    // A title word does not outweigh a stated day that is another one ("review the budget Tuesday" is not Friday's budget review).
+    .map((s) => ({ ...s, eligible: s.linkMatch || s.timeMatches || (s.titleScore > 0 && (signal.times.length === 0 || s.timeScore > 0)) }))
     .sort((a, b) => b.score - a.score || a.event.start - b.event.start || (a.event.id < b.event.id ? -1 : 1));
 }
 

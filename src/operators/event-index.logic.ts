@@ -101,8 +101,12 @@ export class EventIndex {
   private readonly events = new Map<string, CalendarEvent>();
   private readonly byKey = new Map<string, Set<string>>();
   private readonly byWord = new Map<string, Set<string>>();
+  private readonly byPerson = new Map<string, Set<string>>();
   private sorted: CalendarEvent[] = [];
   private dirty = false;
+  /** Per title word, its events by start time: built on first use, dropped when events change. */
+  private readonly sortedByWord = new Map<string, CalendarEvent[]>();
+  private wordsDirty = false;
 
   get size(): number {
     return this.events.size;
@@ -131,17 +135,55 @@ export class EventIndex {
       ids.add(twin);
       this.byKey.set(key, ids);
     }
+    const people = next.organizer?.email ? [next.organizer.email, ...next.attendees.map((a) => a.email)] : next.attendees.map((a) => a.email);
+    for (const email of people) {
+      if (!email) continue;
+      const k = email.toLowerCase();
+      const ids = this.byPerson.get(k) ?? new Set<string>();
+      ids.add(twin);
+      this.byPerson.set(k, ids);
+    }
     for (const w of titleWordsOf(next)) {
       const ids = this.byWord.get(w) ?? new Set<string>();
       ids.add(twin);
       this.byWord.set(w, ids);
     }
     this.dirty = true;
+    this.wordsDirty = true;
   }
 
   /** Events whose title has this word (see titleWordsOf). */
   withTitleWord(word: string): CalendarEvent[] {
     return [...(this.byWord.get(word) ?? [])].map((id) => this.events.get(id)!);
+  }
+
+  /**
+   * Events whose title has this word, starting in [from, to), by start time. A common word
+   * ("standup") names thousands of events over a year; correlation wants the few in its window.
+   */
+  withTitleWordBetween(word: string, from: Millis, to: Millis): CalendarEvent[] {
+    if (this.wordsDirty) {
+      this.sortedByWord.clear();
+      this.wordsDirty = false;
+    }
+    let sorted = this.sortedByWord.get(word);
+    if (sorted === undefined) {
+      sorted = this.withTitleWord(word).sort((a, b) => a.start - b.start);
+      this.sortedByWord.set(word, sorted);
+    }
+    const out: CalendarEvent[] = [];
+    for (let i = lowerBound(sorted, from); i < sorted.length && sorted[i]!.start < to; i++) out.push(sorted[i]!);
+    return out;
+  }
+
+  /** Events this person is invited to (or organizes) starting in [from, to), by start time. */
+  invitedBetween(email: string, from: Millis, to: Millis): CalendarEvent[] {
+    const out: CalendarEvent[] = [];
+    for (const id of this.byPerson.get(email.toLowerCase()) ?? []) {
+      const e = this.events.get(id)!;
+      if (e.start >= from && e.start < to) out.push(e);
+    }
+    return out.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
   }
 
   /** By its id, in API or iCalendar form. */
@@ -156,7 +198,7 @@ export class EventIndex {
       this.dirty = false;
     }
     const out: CalendarEvent[] = [];
-    for (let i = this.lowerBound(from); i < this.sorted.length && this.sorted[i]!.start < to; i++) out.push(this.sorted[i]!);
+    for (let i = lowerBound(this.sorted, from); i < this.sorted.length && this.sorted[i]!.start < to; i++) out.push(this.sorted[i]!);
     return out;
   }
 
@@ -164,15 +206,16 @@ export class EventIndex {
   byConferenceKey(key: string): CalendarEvent[] {
     return [...(this.byKey.get(key) ?? [])].map((id) => this.events.get(id)!).sort((a, b) => a.start - b.start);
   }
+}
 
-  private lowerBound(from: Millis): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.sorted[mid]!.start < from) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+/** The first index of `sorted` (by start) whose start is at or after `from`. */
+function lowerBound(sorted: readonly CalendarEvent[], from: Millis): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.start < from) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
 }

@@ -292,6 +292,7 @@ export class MeetingIntelligence {
       text: `${m.text}\n${m.extraText}`,
       events: this.deps.events,
       ...(threadEvent ? { threadMeetingId: threadEvent } : {}),
+      standalone: !isReply && thread === undefined,
     });
     if (found) {
       return { link: { ...base, meetingId: found.eventId, confidence: found.confidence, method: found.method, evidence: found.evidence } };
