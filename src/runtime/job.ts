@@ -133,6 +133,7 @@ export class Job {
       batchSize: this.batchSize,
       sourceKinds: SOURCE_KINDS,
       writeKinds: DERIVED_KINDS,
+      component: name,
     });
     this.ended(name, counts, started);
     this.stages[name] = { ...counts, read: {} };
@@ -156,6 +157,7 @@ export class Job {
     const counts = await runStage(() => from(envelopes), [], this.sink, {
       batchSize: this.batchSize,
       sourceKinds: SOURCE_KINDS,
+      component: name,
       onRecord: (e) => this.learn(e),
     });
     this.stages[name] = counts;
@@ -165,7 +167,7 @@ export class Job {
   /** Writes the identity map of every person seen. */
   async writeIdentities(): Promise<void> {
     const identityEnvelopes = this.identities.all().map((m) => envelope('identity', m.key, 0, 'identity-mapping', m));
-    this.stages['identities'] = await runStage(() => from(identityEnvelopes), [], this.sink, { batchSize: this.batchSize });
+    this.stages['identities'] = await runStage(() => from(identityEnvelopes), [], this.sink, { batchSize: this.batchSize, component: 'identities' });
   }
 
   totals(extra: Record<string, unknown> = {}): RunTotals {

@@ -7,6 +7,7 @@
  * `parallel`, each as soon as what it depends on has ended.
  */
 import { ConveneError, toConveneError } from '../core/errors.js';
+import { liveStatus } from './telemetry/live-status.js';
 
 export interface Task {
   readonly name: string;
@@ -75,6 +76,7 @@ export async function runTasks(tasks: readonly Task[], options: { parallel?: boo
       }
     }
     results.set(t.name, result);
+    if (result.status === 'failed') liveStatus.failure(t.name, result.code ?? 'INTERNAL');
     options.onResult?.(result);
   };
 

@@ -3,6 +3,7 @@
  */
 import type { Database } from '../sinks/duckdb/database.js';
 import { recordRunErrors, type ErrorLog } from './resilience/error-log.js';
+import { liveStatus } from './telemetry/live-status.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'rolled_back';
 
@@ -24,6 +25,10 @@ export async function startRun(db: Database, runId: string, command: string, mod
     `INSERT INTO runs (run_id, command, mode, status, started_at, config) VALUES (?, ?, ?, 'running', ?::TIMESTAMPTZ, ?)`,
     [runId, command, mode, now.toISOString(), JSON.stringify(config)],
   );
+  // The last finished run of the same command tells the live status how much to expect (its ETA).
+  const last = await db.all(`SELECT records_read FROM runs WHERE command = ? AND status IN ('succeeded', 'partial') AND records_read IS NOT NULL ORDER BY started_at DESC LIMIT 1`, [command]);
+  const expected = last[0] ? Number(last[0]['records_read']) : null;
+  liveStatus.begin({ runId, command, mode, dbPath: db.path, expectedRecords: expected }, db);
 }
 
 export async function finishRun(
@@ -54,6 +59,7 @@ export async function finishRun(
   );
   // Errors of the run, grouped by cause, with its error count and rate (runs.error_count, error_rate).
   await recordRunErrors(db, runId, totals, now, errors);
+  await liveStatus.end(status);
 }
 
 /**

@@ -19,6 +19,7 @@ import type { Checkpoint, Sink } from '../core/component.js';
 import type { Cursor, Envelope } from '../core/envelope.js';
 import { ConveneError } from '../core/errors.js';
 import { Gate } from '../core/rx.js';
+import { liveStatus } from './telemetry/live-status.js';
 
 export interface StageCounts {
   /** Envelopes the source emitted, by kind (problems included). */
@@ -43,6 +44,8 @@ export interface StageOptions {
   writeKinds?: ReadonlySet<string>;
   /** Resume: write nothing up to and including this source record. */
   skipThrough?: Cursor | null;
+  /** The component's name in metrics and the live status; absent: the checkpoint's source, else none is recorded. */
+  component?: string;
   /**
    * How often a checkpoint goes with a batch: once this many source records or seconds have
    * passed since the last one (whichever comes first). Absent: with every batch. The end of
@@ -79,11 +82,17 @@ export async function runStage(
 ): Promise<StageCounts> {
   const gate = options.gate ? options.gate(newGate(options.batchSize).highWater) : newGate(options.batchSize);
   const counts: StageCounts = { read: {}, stored: {}, resumed: 0 };
+  const component = options.component ?? options.checkpoint?.source ?? null;
+  const track = component ? liveStatus.stageStarted(component) : null;
   const isSource = (e: Envelope): boolean => !options.sourceKinds || options.sourceKinds.has(e.kind);
 
   let source$ = read(gate).pipe(
     tap((e) => {
       counts.read[e.kind] = (counts.read[e.kind] ?? 0) + 1;
+      if (track && component) {
+        track.read++;
+        if (e.kind === 'problem') liveStatus.problem(component, String((e.payload as { code?: unknown }).code ?? 'INPUT_UNSUPPORTED'));
+      }
       options.onRecord?.(e);
     }),
   );
@@ -111,6 +120,7 @@ export async function runStage(
     source$.pipe(
       bufferCount(options.batchSize),
       concatMap(async (batch) => {
+        const batchStarted = performance.now();
         const keep: Envelope[] = [];
         let fromSource = 0;
         for (const e of batch) {
@@ -145,18 +155,27 @@ export async function runStage(
           }
         }
         for (const e of keep) counts.stored[e.kind] = (counts.stored[e.kind] ?? 0) + 1;
+        if (component) {
+          if (checkpoint) liveStatus.checkpoint(component);
+          liveStatus.batch(component, { read: fromSource, stored: keep.length, problems: batch.filter((e) => e.kind === 'problem').length, seconds: (performance.now() - batchStarted) / 1000, pending: gate.pending });
+        }
         gate.acked(fromSource);
         options.onBatch?.(counts);
         options.onProgress?.(sourceRecords);
       }),
       defaultIfEmpty(undefined),
     ),
-  );
+  ).catch((err: unknown) => {
+    if (component) liveStatus.stageEnded(component, 'failed');
+    throw err;
+  });
   if (options.skipThrough != null && !passedSkipPoint) {
+    if (component) liveStatus.stageEnded(component, 'failed');
     throw new ConveneError('CHECKPOINT_MISMATCH', `the record the last checkpoint names (${JSON.stringify(options.skipThrough.position)}) is no longer in the input`, {
       subject: options.checkpoint?.source ?? options.skipThrough.source,
     });
   }
   if (options.checkpoint) await sink.write([], checkpointOf(latestCursor, sourceRecords, true));
+  if (component) liveStatus.stageEnded(component, 'succeeded');
   return counts;
 }

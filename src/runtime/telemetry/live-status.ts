@@ -10,6 +10,7 @@
  * so that `convene serve` in another process can show the run (docs/operations.md).
  */
 import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Database } from '../../sinks/duckdb/database.js';
 import { checkpointLagSeconds, checkpointsTotal, errorsTotal, queueDepth, recordsIn, recordsOut, runInProgress, runsTotal, stageSeconds } from './metrics.js';
 
@@ -87,7 +88,7 @@ export class LiveStatus {
 
   /** A run started writing `dbPath` (through `db`, which an embedded server may read through). */
   begin(run: { runId: string; command: string; mode: string; dbPath: string; expectedRecords: number | null }, db: Database | null): void {
-    this.run = { runId: run.runId, command: run.command, mode: run.mode, startedAt: this.now(), dbPath: run.dbPath, expected: run.expectedRecords, errors: 0 };
+    this.run = { runId: run.runId, command: run.command, mode: run.mode, startedAt: this.now(), dbPath: resolve(run.dbPath), expected: run.expectedRecords, errors: 0 };
     this.stages.clear();
     this.latencies = [];
     this.lastCheckpoint.clear();
@@ -125,7 +126,7 @@ export class LiveStatus {
    * called: the run does not close it before then.
    */
   borrowDatabase(dbPath: string): Database | null {
-    if (!this.database || !this.run || this.run.dbPath !== dbPath) return null;
+    if (!this.database || !this.run || this.run.dbPath !== resolve(dbPath)) return null;
     this.leases++;
     return this.database;
   }
@@ -139,9 +140,12 @@ export class LiveStatus {
     return this.run?.dbPath ?? null;
   }
 
-  stageStarted(name: string): void {
+  /** A stage began; the stage counts each record it reads into the handle's `read` (cheap, per record). */
+  stageStarted(name: string): { read: number } {
     const at = new Date(this.now()).toISOString();
-    this.stages.set(name, { name, state: 'running', startedAt: at, endedAt: null, read: 0, stored: 0, problems: 0, batches: 0, ratePerSecond: 0, samples: [{ at: this.now(), read: 0 }] });
+    const track: StageTrack = { name, state: 'running', startedAt: at, endedAt: null, read: 0, stored: 0, problems: 0, batches: 0, ratePerSecond: 0, samples: [{ at: this.now(), read: 0 }] };
+    this.stages.set(name, track);
+    return track;
   }
 
   /** One committed batch: `read` source records (of which `problems` were input problems), `stored` written. */
@@ -155,12 +159,10 @@ export class LiveStatus {
     this.latencies.push({ at, ms: b.seconds * 1000 });
     if (this.latencies.length > 2000 || (this.latencies[0] && this.latencies[0].at < at - LATENCY_WINDOW_MS)) this.latencies = this.latencies.filter((l) => l.at >= at - LATENCY_WINDOW_MS);
     if (!s) return;
-    s.read += b.read;
     s.stored += b.stored;
     s.problems += b.problems;
     s.batches++;
-    s.samples.push({ at, read: s.read });
-    while (s.samples.length > 2 && s.samples[0]!.at < at - RATE_WINDOW_MS) s.samples.shift();
+    sample(s, at);
   }
 
   problem(component: string, code: string): void {
@@ -197,7 +199,11 @@ export class LiveStatus {
     const run = this.run;
     if (!run) return null;
     const at = this.now();
-    const stages: StageStatus[] = [...this.stages.values()].map(({ samples, ...s }) => ({ ...s, ratePerSecond: s.state === 'running' ? rateOf(samples, at) : 0 }));
+    const stages: StageStatus[] = [...this.stages.values()].map((track) => {
+      sample(track, at);
+      const { samples, ...s } = track;
+      return { ...s, ratePerSecond: s.state === 'running' ? rateOf(samples, at) : 0 };
+    });
     const read = stages.reduce((n, s) => n + s.read, 0);
     const ratePerSecond = stages.reduce((n, s) => n + s.ratePerSecond, 0);
     const recent = this.latencies.filter((l) => l.at >= at - LATENCY_WINDOW_MS).map((l) => l.ms);
@@ -240,6 +246,11 @@ export class LiveStatus {
       rmSync(partial, { force: true });
     }
   }
+}
+
+function sample(s: StageTrack, at: number): void {
+  s.samples.push({ at, read: s.read });
+  while (s.samples.length > 2 && s.samples[0]!.at < at - RATE_WINDOW_MS) s.samples.shift();
 }
 
 function rateOf(samples: ReadonlyArray<{ at: number; read: number }>, at: number): number {
