@@ -18,6 +18,7 @@ import { archiveCommand } from './archive.js';
 import { detectCommand } from './detect.command.js';
 import { explainCommand } from './explain.command.js';
 import { peopleCommand } from './people.command.js';
+import { serveCommand } from './serve.js';
 import { errorsCommand } from './errors.js';
 import { breakerCommand } from './breaker.js';
 
@@ -133,6 +134,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   demoCommand,
   emulateCommand,
   planCommand,
+  serveCommand,
   errorsCommand,
   breakerCommand,
 ];

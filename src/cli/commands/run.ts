@@ -1,5 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import type { RegisterCommand } from './registry.js';
+import { addServeOptions, startEmbedded } from './serve.js';
 
 export interface RunFlags {
   config?: string;
@@ -7,6 +8,10 @@ export interface RunFlags {
   fullRefresh?: boolean;
   parallel?: boolean;
   quiet?: boolean;
+  serve?: boolean;
+  serveHost?: string;
+  servePort?: number;
+  token?: string;
 }
 
 /** Exit codes: 0 succeeded, 3 partial, 1 failed or invalid (docs/cli.md). */
@@ -20,7 +25,9 @@ export async function runRun(flags: RunFlags): Promise<number> {
   }
   const print = (line: string): void => void process.stdout.write(line + '\n');
   const started = Date.now();
-  const result = await collect(loaded, { logger: cliLogger(), fullRefresh: flags.fullRefresh ?? false, parallel: flags.parallel ?? false, progress: flags.quiet ? () => undefined : print });
+  // The dashboard serves while the run is in progress, reading through the run's own connection.
+  const server = flags.serve ? await startEmbedded({ dbPath: loaded.config.db, host: flags.serveHost, port: flags.servePort, token: flags.token, logger: cliLogger(), print }) : null;
+  const result = await collect(loaded, { logger: cliLogger(), fullRefresh: flags.fullRefresh ?? false, parallel: flags.parallel ?? false, progress: flags.quiet ? () => undefined : print }).finally(() => server?.close());
   for (const c of result.components.filter((x) => x.status !== 'succeeded')) print(`component ${c.name} ${c.status}: ${c.reason}`);
   const t = result.totals;
   const checks = result.validation.problems.length === 0 ? 'validation passed' : `validation found ${result.validation.problems.length} problems (convene validate --db ${loaded.config.db})`;
@@ -30,7 +37,7 @@ export async function runRun(flags: RunFlags): Promise<number> {
 }
 
 export const runCommand: RegisterCommand = (program, exit) => {
-  program
+  const cmd = program
     .command('run')
     .description('collect from the configured sources (incrementally by default) and update the database')
     .option('--config <file>', 'the config file (default: ./convene.config.json)')
@@ -38,7 +45,8 @@ export const runCommand: RegisterCommand = (program, exit) => {
     .option('--full-refresh', 'collect everything again instead of what changed since the last run')
     .option('--parallel', 'collect independent sources at the same time')
     .option('--quiet', 'print only the final summary line')
-    .action(async (opts: RunFlags) => {
-      exit.code = await runRun(opts);
-    });
+    .option('--serve', 'serve the dashboard, the REST API and /metrics while the run is in progress');
+  addServeOptions(cmd).action(async (opts: RunFlags) => {
+    exit.code = await runRun(opts);
+  });
 };

@@ -1,5 +1,6 @@
 import type { RegisterCommand } from './registry.js';
 import { number } from '../options.js';
+import { addServeOptions, startEmbedded } from './serve.js';
 
 export interface WatchFlags {
   config?: string;
@@ -8,6 +9,10 @@ export interface WatchFlags {
   port?: number;
   host?: string;
   ticks?: number;
+  serve?: boolean;
+  serveHost?: string;
+  servePort?: number;
+  token?: string;
 }
 
 export async function runWatch(flags: WatchFlags): Promise<number> {
@@ -25,12 +30,22 @@ export async function runWatch(flags: WatchFlags): Promise<number> {
     process.once('SIGTERM', () => resolve());
   });
   const print = (line: string): void => void process.stdout.write(line + '\n');
-  const results = await watch(loaded, { logger: cliLogger(), progress: print, stop, ...(flags.ticks !== undefined ? { ticks: flags.ticks } : {}) });
+  // The dashboard shows each tick as it runs; between ticks it reads the file itself.
+  const server =
+    flags.serve === false
+      ? null
+      : await startEmbedded({ dbPath: loaded.config.db, host: flags.serveHost, port: flags.servePort, token: flags.token, logger: cliLogger(), print }).catch((err: unknown) => {
+          // Collecting matters more than the dashboard: a port in use costs only the latter.
+          if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+          print(`dashboard not started: port ${flags.servePort ?? 'default'} is in use (--serve-port picks another, --no-serve turns it off)`);
+          return null;
+        });
+  const results = await watch(loaded, { logger: cliLogger(), progress: print, stop, ...(flags.ticks !== undefined ? { ticks: flags.ticks } : {}) }).finally(() => server?.close());
   return results.some((r) => r.status === 'failed') ? 1 : 0;
 }
 
 export const watchCommand: RegisterCommand = (program, exit) => {
-  program
+  const cmd = program
     .command('watch')
     .description('collect continuously: what changed every interval, plus Slack Events API pushes at POST /slack/events')
     .option('--config <file>', 'the config file (default: ./convene.config.json)')
@@ -39,7 +54,8 @@ export const watchCommand: RegisterCommand = (program, exit) => {
     .option('--host <host>', 'where to listen for Slack events (overrides watch.host)')
     .option('--port <n>', 'port for Slack events; 0 picks a free one (overrides watch.port)', number('--port', true))
     .option('--ticks <n>', 'stop after this many collections', number('--ticks', true))
-    .action(async (opts: WatchFlags) => {
-      exit.code = await runWatch(opts);
-    });
+    .option('--no-serve', 'do not serve the dashboard, the REST API and /metrics');
+  addServeOptions(cmd).action(async (opts: WatchFlags) => {
+    exit.code = await runWatch(opts);
+  });
 };
