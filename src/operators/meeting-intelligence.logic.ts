@@ -151,7 +151,12 @@ export class MeetingIntelligence {
     else if (isReply && thread) (thread.signals ??= []).push(signal);
     // Channel context comes from what people start, not from the replies it explains.
     const fromContext = signal.evidence.some((e) => e.startsWith('channel:'));
-    if (!isReply && !fromContext) this.recent = { parentText: m.text, signal, meetingId: null, at: m.time };
+    if (!isReply && !fromContext) this.recent = { parentText: m.text, signal, meetingId: null, at: m.time, signals: [signal] };
+    else if (!isReply && recent) {
+      // An answer in the channel belongs to the exchange it answers, which a later message may settle.
+      (recent.signals ??= []).push(signal);
+      recent.at = m.time;
+    }
 
     const linked = this.link(m, signal, thread);
     if (linked) {
@@ -161,6 +166,9 @@ export class MeetingIntelligence {
       this.linked.set(key, { link, signal });
       if (own) own.meetingId = link.meetingId;
       else if (isReply && thread && !ASIDE.test(m.text)) out.push(...this.settleThread(thread, link));
+      // Outside threads the same holds for an exchange in the channel: "10am Wed work?", "accepted",
+      // then "new time for chat: 11am today" names the meeting the whole exchange was about.
+      else if (!isReply && fromContext && recent && !ASIDE.test(m.text)) out.push(...this.settleThread(recent, link));
       if (!isReply && !fromContext && this.recent !== null) this.recent.meetingId = link.meetingId;
     }
     return out;
