@@ -12,7 +12,7 @@ import type { CoordKind } from './phrasings.js';
 import type { Rng } from './rng.js';
 import { slackId } from './rng.js';
 import type { Pending, TruthTag } from './slack-writer.js';
-import { MINUTE, basicUtc, isoUtc, offsetMinutes } from './time.js';
+import { MINUTE, basicUtc, dateDiff, isoUtc, localParts, offsetMinutes } from './time.js';
 import type { Workspace } from './workspace.js';
 import { uuid } from './workspace.js';
 
@@ -132,7 +132,12 @@ export function coordinateEvent(ctx: ConvContext, ev: CalEvent): void {
         const other = ctx.otherMeeting(p.idx, ev.start, ev);
         if (other) {
           const ov = vars(ctx, other, p, t, undefined, cross);
-          const text = roughen(rng, fill(rng.pick(['btw still on for the {title} at {time}?', 'also - {title} {day} at {time} still happening?', 'unrelated but are we doing {title} {day}?', 'also reminder we have {title} at {time}']), ov));
+          // People name the day of a meeting that is not today ("tomorrow's standup"); a bare clock time means today's.
+          const today = dateDiff(localParts(t, p.tz), localParts(other.start, p.tz)) <= 0;
+          const asides = today
+            ? ['btw still on for the {title} at {time}?', 'also - {title} {day} at {time} still happening?', 'unrelated but are we doing {title} {day}?', 'also reminder we have {title} at {time}']
+            : ['btw still on for the {title} {day} at {time}?', 'also - {title} {day} at {time} still happening?', 'unrelated but are we doing {title} {day}?', 'also reminder we have {title} {day} at {time}'];
+          const text = roughen(rng, fill(rng.pick(asides), ov));
           const obj = ws.userMsg(p, text, rng);
           t += rng.between(1, 10) * MINUTE;
           if (t < latestPre) ws.writer.reply(ch, parent, obj, t, tagFor(ctx, other, 'reminder'));

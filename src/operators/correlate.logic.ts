@@ -164,7 +164,8 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
       timeMatches = true;
     }
     else if (t.certain && delta < 12 * HOUR && new Date(t.start).getUTCDate() === new Date(e.start).getUTCDate()) timeScore = Math.max(timeScore, 0.1);
-    else if (!t.certain && delta < 12 * HOUR) timeScore = Math.max(timeScore, 0.08);
+    // A day without a clock ("retro Thu?") is on the event's day: a hint that, with a title word, is enough.
+    else if (!t.certain && delta < 12 * HOUR) timeScore = Math.max(timeScore, 0.12);
     // A clock time without a day chrono could read ("16:45 on the usual day"): the same clock time on a nearby day.
     else if (!t.certain && delta < 7 * DAY && Math.abs(((delta + 12 * HOUR) % DAY) - 12 * HOUR) <= TIME_TOLERANCE_MS) {
       timeScore = Math.max(timeScore, 0.15);
