@@ -119,6 +119,7 @@ export class LiveStatus {
   /** The embedded server's address, advertised in the live file. */
   serving(server: { url: string; token: string | null } | null): void {
     this.server = server;
+    this.publish();
   }
 
   /**
