@@ -56,6 +56,8 @@ export interface EventLink {
 }
 
 const HOUR = 3_600_000;
+/** A time mention that names its day ("today", "tmrw", "Fri", "3/4"): only its hour may be a guess. */
+const DAY_WORD = /\b(?:today|tonight|this (?:morning|afternoon|evening)|tomorrow|tomorow|tmrw?|mon|tue|wed|thu|fri|sat|sun)|\d{1,2}\/\d{1,2}/i;
 const DAY = 24 * HOUR;
 const TIME_TOLERANCE_MS = 15 * 60_000;
 const RECENT_END_MS = 8 * HOUR;
@@ -167,7 +169,8 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
     // A day without a clock ("retro Thu?") is on the event's day: a hint that, with a title word, is enough.
     else if (!t.certain && delta < 12 * HOUR) timeScore = Math.max(timeScore, 0.12);
     // A clock time without a day chrono could read ("16:45 on the usual day"): the same clock time on a nearby day.
-    else if (!t.certain && delta < 7 * DAY && Math.abs(((delta + 12 * HOUR) % DAY) - 12 * HOUR) <= TIME_TOLERANCE_MS) {
+    // Not when the day was said and only the hour guessed ("this afternoon" is not Friday afternoon).
+    else if (!t.certain && !DAY_WORD.test(t.text) && delta < 7 * DAY && Math.abs(((delta + 12 * HOUR) % DAY) - 12 * HOUR) <= TIME_TOLERANCE_MS) {
       timeScore = Math.max(timeScore, 0.15);
       timeMatches = true;
     }
@@ -263,7 +266,7 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
  * clock time on a nearby day), those sharing a title word, those with the same conference
  * link. Looking them up instead of scanning the 23-day window keeps a signal to microseconds.
  */
-function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, messageWords: Set<string>, windows: CorrelationWindows): CalendarEvent[] {
+function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, messageWords: Set<string>, windows: CorrelationWindows, linking: boolean): CalendarEvent[] {
   // Events that end at most followUpMs before the message (an event lasts under a day) or start at most lookbackMs after it.
   const from: Millis = signal.time - windows.followUpMs - DAY;
   const to: Millis = signal.time + windows.lookbackMs;
@@ -272,7 +275,9 @@ function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, m
     for (const e of list) if (e.start >= from && e.start < to && e.end + windows.followUpMs >= signal.time && !e.allDay && !NOT_MEETINGS.has(e.eventType)) byId.set(e.id, e);
   };
   for (const t of signal.times) {
-    add(events.between(t.start - 12 * HOUR, t.start + 12 * HOUR));
+    // Linking needs only the candidates that can be eligible: an event the same day but not at
+    // the stated time counts only with a title word, and those are looked up by title below.
+    add(linking ? events.between(t.start - TIME_TOLERANCE_MS, t.start + TIME_TOLERANCE_MS + 1) : events.between(t.start - 12 * HOUR, t.start + 12 * HOUR));
     for (let d = -7; d <= 7; d++) {
       if (d === 0 || (t.certain && Math.abs(d) > 1)) continue;
       add(events.between(t.start + d * DAY - TIME_TOLERANCE_MS, t.start + d * DAY + TIME_TOLERANCE_MS + 1));
@@ -281,20 +286,27 @@ function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, m
   // Meetings last a few hours at most; a day-long block is no meeting to follow up on.
   if (signal.kind === 'followup') add(events.between(signal.time - RECENT_END_MS - 4 * HOUR, signal.time));
   if (IMMINENT_KINDS.has(signal.kind)) add(events.between(signal.time - IMMINENT_BEFORE_MS, signal.time + IMMINENT_AFTER_MS + 1));
-  for (const w of messageWords) add(events.withTitleWordBetween(w, from, to));
+  // With a stated time, a title word makes an event eligible only near that time (see scoreEvent):
+  // a common word ("standup") names many events in the window, more the bigger the organization.
+  if (linking && signal.times.length > 0) {
+    for (const t of signal.times) for (const w of messageWords) add(events.withTitleWordBetween(w, Math.max(from, t.start - 12 * HOUR), Math.min(to, t.start + 12 * HOUR)));
+  } else {
+    for (const w of messageWords) add(events.withTitleWordBetween(w, from, to));
+  }
   for (const k of linkKeys) add(events.byConferenceKey(k));
   return [...byId.values()];
 }
 
 /**
  * Every candidate event some cue points at, scored, best first. Candidates that only people
- * point at are kept here (explain shows them) but marked `eligible: false`.
+ * point at are kept here (explain shows them) but marked `eligible: false`. With `linking`, only
+ * the candidates that can be eligible are looked up (and the thread's event): the same link, less work.
  */
-export function scoreCandidates(signal: Signal, ctx: CorrelationContext): Array<ScoredCandidate & { eligible: boolean }> {
+export function scoreCandidates(signal: Signal, ctx: CorrelationContext, linking = false): Array<ScoredCandidate & { eligible: boolean }> {
   const linkKeys = new Set(signal.links.map(conferenceKey).filter((k): k is string => k !== null));
   const messageWords = textWords(ctx.text);
   const windows = ctx.windows ?? DEFAULT_WINDOWS;
-  const list = candidates(signal, ctx.events, linkKeys, messageWords, windows);
+  const list = candidates(signal, ctx.events, linkKeys, messageWords, windows, linking);
   const own = ownMeetingOf(signal, ctx, windows);
   if (own !== undefined && !list.some((e) => e.id === own.id)) list.push(own);
   if (ctx.threadMeetingId !== undefined && !list.some((e) => e.id === ctx.threadMeetingId)) {
@@ -311,7 +323,8 @@ export function scoreCandidates(signal: Signal, ctx: CorrelationContext): Array<
 
 /** The calendar event a signal concerns, or null when no candidate is convincing. */
 export function linkToEvent(signal: Signal, ctx: CorrelationContext): EventLink | null {
-  const all = scoreCandidates(signal, ctx);
+  // Only eligible candidates and the thread's event matter here: the others are not looked up.
+  const all = scoreCandidates(signal, ctx, true);
   const scored = all.filter((s) => s.eligible);
   const best = scored[0];
 

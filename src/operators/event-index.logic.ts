@@ -61,6 +61,8 @@ function preferred(current: CalendarEvent, incoming: CalendarEvent): CalendarEve
 const TITLE_STOPWORDS = new Set([
   'the', 'and', 'for', 'with', 'meeting', 'weekly', 'daily', 'call', 'sync', 'team', 'chat', 'our', 'you', 'your', 'from',
   'about', 'event', 'session', 'quick', 'catch', 'biweekly', 'monthly', 'invite', 'invitation', 'updated', 'canceled', 'cancelled',
+  // "after lunch" is a time of day, not the "Lunch" block on someone's calendar.
+  'lunch',
 ]);
 
 /** The words of a text, lower-cased and accent-free, for matching against titles. */
