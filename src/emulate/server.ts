@@ -143,7 +143,7 @@ export async function startEmulator(bundleOrStore: string | BundleStore, options
       else send(429, { error: { code: 429, message: 'Rate Limit Exceeded', errors: [{ domain: 'usageLimits', reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' }] } }, { 'retry-after': seconds });
     };
 
-    const fault = drawFault(faults, random);
+    const fault = drawFault(faults, random, api);
     if (fault !== null) {
       stats.faults[fault] = (stats.faults[fault] ?? 0) + 1;
       if (fault === '5xx') return send(503, api === 'slack' ? { ok: false, error: 'service_unavailable' } : { error: { code: 503, message: 'Backend Error', errors: [{ domain: 'global', reason: 'backendError', message: 'Backend Error' }] } });

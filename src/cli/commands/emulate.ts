@@ -73,7 +73,7 @@ export const emulateCommand: RegisterCommand = (program, exit) => {
     .requiredOption('--bundle <dir>', 'the bundle folder to serve')
     .option('--port <n>', 'port to listen on (0: any free port)', number('--port', true), 0)
     .option('--host <host>', 'loopback address to listen on', '127.0.0.1')
-    .option('--faults <spec>', 'inject faults: comma list of kind=probability, kinds 5xx, 429, timeout, malformed (e.g. 5xx=0.08,429=0.05)')
+    .option('--faults <spec>', 'inject faults: comma list of [api:]kind=probability, kinds 5xx, 429, timeout, malformed, apis slack, calendar, drive, directory (e.g. 5xx=0.08,429=0.05; calendar:5xx=1 takes Calendar down)')
     .option('--seed <n>', 'seed of the fault RNG', number('--seed', true), 1)
     .option('--write-config <file>', 'once listening, write the JSON config with which `convene run` collects from the emulator')
     .option('--tier-scale <x>', 'compress time: rate limits x times faster (60: a minute of quota per second)', number('--tier-scale'), 1)

@@ -18,7 +18,6 @@ import { archiveCommand } from './archive.js';
 import { detectCommand } from './detect.command.js';
 import { explainCommand } from './explain.command.js';
 import { peopleCommand } from './people.command.js';
-import { rollbackCommand } from './rollback.js';
 import { serveCommand } from './serve.js';
 import { errorsCommand } from './errors.js';
 import { breakerCommand } from './breaker.js';
@@ -122,7 +121,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   runCommand,
   watchCommand,
   checkpointsCommand,
-  rollbackCommand,
   evalCommand,
   queryCommand,
   validateCommand,

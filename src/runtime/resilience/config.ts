@@ -66,11 +66,16 @@ export const RetryPolicy = z.object({
 });
 export type RetryPolicy = z.infer<typeof RetryPolicy>;
 
-const DEFAULT_POLICIES: Record<string, z.input<typeof RetryPolicy>> = { 'rate-limit': {}, transient: {}, none: { maxAttempts: 1 } };
+const DEFAULT_POLICIES: Record<string, z.input<typeof RetryPolicy>> = { 'rate-limit': {}, transient: {} };
 
 export const RetryConfig = z
   .object({
-    policies: z.record(z.string(), RetryPolicy).default(() => Object.fromEntries(Object.entries(DEFAULT_POLICIES).map(([k, v]) => [k, RetryPolicy.parse(v)]))).describe('Named retry policies.'),
+    policies: z
+      .record(z.string(), RetryPolicy)
+      .default({})
+      // Policies given in the config are added to (or replace) the built-in `rate-limit` and `transient`.
+      .transform((given) => ({ ...Object.fromEntries(Object.entries(DEFAULT_POLICIES).map(([k, v]) => [k, RetryPolicy.parse(v)])), ...given }))
+      .describe('Named retry policies, added to the built-in "rate-limit" and "transient" (which take limits.maxAttempts, backoffMs and maxBackoffMs); "none" means one attempt.'),
     classes: z
       .partialRecord(z.enum(ERROR_CLASSES), z.string())
       .default({ 'rate-limit': 'rate-limit', transient: 'transient' })
