@@ -17,7 +17,8 @@ import { Database, type OpenOptions } from '../sinks/duckdb/database.js';
 import { DuckdbSink } from '../sinks/duckdb/duckdb.sink.js';
 import { validateDatabase, type ValidationReport } from '../sinks/duckdb/validate.js';
 import type { ReplayInputs } from './bundle.js';
-import { earlierStageRecords, finishRun, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
+import { pruneHistory } from '../sinks/duckdb/history.js';
+import { earlierStageRecords, finishRun, markDegraded, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
 import { Job } from './job.js';
 import type { Progress } from './progress/progress.js';
 import { jobSettings, type RuntimeSettings } from './runtime-settings.js';
@@ -71,6 +72,7 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
   if (!resumedFrom) await clearCheckpoints(db, scope);
   const checkpoints = (await loadCheckpoints(db, scope)).bySource;
   await startRun(db, runId, 'replay', resumedFrom ? 'resume' : 'full', { scope, inputs, resumedFrom }, clock());
+  await pruneHistory(db, options.settings?.keepRunHistory ?? 5);
   if (resumedFrom) progress(`resuming run ${resumedFrom} from its checkpoints`);
 
   const expected = await earlierStageRecords(db, 'replay', scope);
@@ -105,6 +107,7 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
   const totals = job.totals({ components });
   const validation = await validateDatabase(db);
   await finishRun(db, runId, status, totals, validation, failure, clock());
+  await markDegraded(db, runId, components);
   await sink.close();
   db.close();
   return { runId, status, totals, stages: job.stages, validation, problems: totals.problems, resumedFrom, components };

@@ -25,7 +25,8 @@ import { fallbacksOf } from './resilience/fallbacks.js';
 import { RunResilience } from './resilience/run-resilience.js';
 import { jobStatus, runTasks, type Task, type TaskResult } from './orchestrator.js';
 import type { Progress } from './progress/progress.js';
-import { earlierStageRecords, finishRun, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
+import { pruneHistory } from '../sinks/duckdb/history.js';
+import { earlierStageRecords, finishRun, markDegraded, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
 import { jobSettings } from './runtime-settings.js';
 
 export interface RunOptions {
@@ -80,6 +81,7 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
   await sink.database();
   const mode = options.fullRefresh ? 'full' : 'incremental';
   await startRun(db, runId, 'run', mode, { sources: Object.keys(loaded.sources) }, clock());
+  await pruneHistory(db, config.resources.keepRunHistory);
 
   const resilience = await RunResilience.start(db, runId, config.resilience, logger, clock);
   const calls = new LimitedCallGate({ limits: config.limits, logger: logger.child({ component: 'call-gate' }), ...resilience.gateOptions() });
@@ -121,7 +123,8 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
       run: async () => {
         // Everything derived is derived again from every stored message: what an edit, a
         // deletion or a late reply no longer supports must not survive.
-        for (const table of ['signals', 'message_links', 'meetings', 'meeting_metrics']) await db.run(`DELETE FROM ${table}`);
+        // The rows deleted go to the history, so a rollback of this run brings them back.
+        for (const table of ['signals', 'message_links', 'meetings', 'meeting_metrics']) await sink.clearTable(table);
         const stored = await readChannels(db);
         const channels = stored.map((c) => c.id);
         await job.derive('intelligence', async function* () {
@@ -142,6 +145,7 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
   const totals = job.totals({ components, calls: calls.stats(), breakers: breakers.map((b) => ({ name: b.name, state: b.state })), fallbacks });
   const validation = await validateDatabase(db);
   await finishRun(db, runId, status, totals, validation, failure, clock(), resilience.errors);
+  await markDegraded(db, runId, components);
   await alertOnRun(db, runId, config.resilience.alerts, logger, clock());
   await sink.close();
   db.close();

@@ -78,3 +78,13 @@ export async function earlierStageRecords(db: Database, command: string, scope: 
   const parsed = JSON.parse(String(raw)) as Record<string, unknown>;
   return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] > 0));
 }
+
+/**
+ * Records which components the run went without (failed, skipped, or ran degraded), so its
+ * results can be told apart by SQL: `runs.degraded_components`, and the `degraded_meetings`
+ * view of the meetings it derived. NULL when every component succeeded.
+ */
+export async function markDegraded(db: Database, runId: string, components: ReadonlyArray<{ name: string; status: string; reason: string | null }>): Promise<void> {
+  const missing = components.filter((c) => c.status !== 'succeeded').map((c) => ({ name: c.name, status: c.status, reason: c.reason }));
+  await db.run('UPDATE runs SET degraded_components = ? WHERE run_id = ?', [missing.length ? JSON.stringify(missing) : null, runId]);
+}

@@ -12,6 +12,8 @@ import { intakePausedSeconds } from './telemetry/metrics.js';
 export interface RuntimeSettings {
   checkpoints?: CheckpointsConfig;
   resources?: Pick<ResourcesConfig, 'memoryCeilingMB' | 'memoryCheckMs' | 'maxPauseSeconds'>;
+  /** Runs whose replaced rows are kept for `convene rollback`. */
+  keepRunHistory?: number;
 }
 
 export function jobSettings(settings: RuntimeSettings | undefined, logger: Logger, reporter: Progress | undefined, expected: Record<string, number>): JobSettings {

@@ -18,6 +18,7 @@ import { archiveCommand } from './archive.js';
 import { detectCommand } from './detect.command.js';
 import { explainCommand } from './explain.command.js';
 import { peopleCommand } from './people.command.js';
+import { rollbackCommand } from './rollback.js';
 import { serveCommand } from './serve.js';
 import { errorsCommand } from './errors.js';
 import { breakerCommand } from './breaker.js';
@@ -121,6 +122,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   runCommand,
   watchCommand,
   checkpointsCommand,
+  rollbackCommand,
   evalCommand,
   queryCommand,
   validateCommand,

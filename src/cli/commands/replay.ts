@@ -47,7 +47,7 @@ export async function replayAndReport(bundle: string | undefined, flags: ReplayF
     progress: display.print,
     ...(display.reporter ? { reporter: display.reporter } : {}),
     duckdb,
-    settings: { checkpoints: config.checkpoints, resources: config.resources },
+    settings: { checkpoints: config.checkpoints, resources: config.resources, keepRunHistory: config.resources.keepRunHistory },
   });
   display.reporter?.close();
   if (print === writeLine && logFormat(config.logFormat) === 'json') print = jsonProgress(writeLine).note;

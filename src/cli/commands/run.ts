@@ -18,16 +18,22 @@ export interface RunFlags {
 export async function runRun(flags: RunFlags): Promise<number> {
   const { loadConfig } = await import('../../config/load.js');
   const { collect } = await import('../../runtime/run.js');
-  const { cliLogger } = await import('../log.js');
+  const { cliLogger, cliProgress, logFormat } = await import('../log.js');
+  const { jsonProgress } = await import('../../runtime/progress/progress.js');
   const loaded = loadConfig({ ...(flags.config ? { file: flags.config } : {}), flags: flags.db ? { db: flags.db } : {} });
   if (Object.keys(loaded.sources).length === 0) {
     throw new UsageError('the configuration names no sources: add a "sources" section to convene.config.json (see docs/config.md), or write one with `convene emulate --bundle DIR --write-config convene.config.json`');
   }
-  const print = (line: string): void => void process.stdout.write(line + '\n');
+  const writeLine = (line: string): void => void process.stdout.write(line + '\n');
+  const format = loaded.config.logFormat;
+  const display = cliProgress({ quiet: flags.quiet ?? false, format });
+  // Results and the summary line are printed even with --quiet; as JSON steps with --log-format json.
+  const print = logFormat(format) === 'json' ? jsonProgress(writeLine).note : writeLine;
   const started = Date.now();
   // The dashboard serves while the run is in progress, reading through the run's own connection.
   const server = flags.serve ? await startEmbedded({ dbPath: loaded.config.db, host: flags.serveHost, port: flags.servePort, token: flags.token, logger: cliLogger(), print }) : null;
-  const result = await collect(loaded, { logger: cliLogger(), fullRefresh: flags.fullRefresh ?? false, parallel: flags.parallel ?? false, progress: flags.quiet ? () => undefined : print }).finally(() => server?.close());
+  const result = await collect(loaded, { logger: cliLogger({ format }), fullRefresh: flags.fullRefresh ?? false, parallel: flags.parallel ?? false, progress: display.print, reporter: display.reporter }).finally(() => server?.close());
+  display.reporter.close();
   for (const c of result.components.filter((x) => x.status !== 'succeeded')) print(`component ${c.name} ${c.status}: ${c.reason}`);
   const t = result.totals;
   const checks = result.validation.problems.length === 0 ? 'validation passed' : `validation found ${result.validation.problems.length} problems (convene validate --db ${loaded.config.db})`;

@@ -18,7 +18,7 @@ export interface WatchFlags {
 export async function runWatch(flags: WatchFlags): Promise<number> {
   const { loadConfig } = await import('../../config/load.js');
   const { watch } = await import('../../runtime/watch/watch.js');
-  const { cliLogger } = await import('../log.js');
+  const { cliLogger, cliProgress } = await import('../log.js');
   const watchFlags = {
     ...(flags.interval !== undefined ? { intervalSeconds: flags.interval } : {}),
     ...(flags.port !== undefined ? { port: flags.port } : {}),
@@ -40,7 +40,8 @@ export async function runWatch(flags: WatchFlags): Promise<number> {
           print(`dashboard not started: port ${flags.servePort ?? 'default'} is in use (--serve-port picks another, --no-serve turns it off)`);
           return null;
         });
-  const results = await watch(loaded, { logger: cliLogger(), progress: print, stop, ...(flags.ticks !== undefined ? { ticks: flags.ticks } : {}) }).finally(() => server?.close());
+  const display = cliProgress({ format: loaded.config.logFormat });
+  const results = await watch(loaded, { logger: cliLogger({ format: loaded.config.logFormat }), progress: display.print, stop, ...(flags.ticks !== undefined ? { ticks: flags.ticks } : {}) }).finally(() => server?.close());
   return results.some((r) => r.status === 'failed') ? 1 : 0;
 }
 

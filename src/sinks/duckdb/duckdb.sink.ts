@@ -9,10 +9,11 @@
 import { z } from 'zod';
 import type { Checkpoint, ComponentContext, Sink, SinkDef } from '../../core/component.js';
 import { saveCheckpoint } from './checkpoints.js';
+import { addMissingHistoryColumns, recordAndDeleteAll, recordReplaced, tablesWithRows } from './history.js';
 import type { Envelope } from '../../core/envelope.js';
 import type { InputProblem } from '../../core/records.js';
 import { Database, type CellValue, type ColumnType } from './database.js';
-import { migrate, PROVENANCE_COLUMNS, tableForKind, type TableSpec } from './schema.js';
+import { DATA_TABLES, migrate, PROVENANCE_COLUMNS, tableForKind, type TableSpec } from './schema.js';
 
 export const DuckdbSinkConfig = z.object({
   /** The database file; ':memory:' for a throw-away database. */
@@ -26,6 +27,8 @@ export class DuckdbSink implements Sink {
   private closed = false;
   private opening: Promise<Database> | undefined;
   private db!: Database;
+  /** Tables that held rows when the sink opened: the rows this run replaces there go to the history first. */
+  private withRows = new Set<string>();
 
   /**
    * Nothing is opened until the first write (or `database()`). Given a `Database`, the sink
@@ -42,6 +45,8 @@ export class DuckdbSink implements Sink {
     this.opening ??= (async () => {
       const db = typeof this.target === 'string' ? await Database.open(this.target) : this.target;
       await migrate(db);
+      await addMissingHistoryColumns(db);
+      this.withRows = await tablesWithRows(db);
       this.db = db;
       return db;
     })();
@@ -79,6 +84,7 @@ export class DuckdbSink implements Sink {
       for (const spec of byTable.keys()) {
         const stage = stageName(spec);
         const cols = storedColumns(spec);
+        if (this.withRows.has(spec.table)) await recordReplaced(this.db, spec, stage, this.runId);
         // The last delivery of a key within the batch wins, as it would across batches.
         await this.db.run(
           `INSERT OR REPLACE INTO ${spec.table} (${cols}) SELECT ${cols} FROM ${stage} ` +
@@ -89,6 +95,20 @@ export class DuckdbSink implements Sink {
       if (problems.length > 0) await this.writeProblems(problems);
       if (checkpoint) await saveCheckpoint(this.db, checkpoint, this.runId);
     });
+  }
+
+  /**
+   * Deletes every row of a table (derived records about to be derived again), keeping the
+   * rows earlier runs wrote in the history, so a rollback of this run brings them back.
+   */
+  async clearTable(table: string): Promise<void> {
+    await this.database();
+    const spec = DATA_TABLES.find((t) => t.table === table);
+    if (!spec) throw new Error(`no data table '${table}'`);
+    const q = this.queue.then(() => this.db.transaction(() => recordAndDeleteAll(this.db, spec, this.runId)));
+    this.queue = q.catch(() => undefined);
+    await q;
+    this.withRows.delete(table);
   }
 
   private async stage(spec: TableSpec, envelopes: readonly Envelope[]): Promise<void> {

@@ -236,6 +236,15 @@ function createDataTable(t: TableSpec): string {
   return `CREATE TABLE IF NOT EXISTS ${t.table} (${cols.join(', ')}, PRIMARY KEY (${t.primaryKey.join(', ')}))`;
 }
 
+/**
+ * A data table's history twin (see history.ts): the previous versions of rows a run replaced
+ * or deleted, with `replaced_by`, that run; what `convene rollback` puts back.
+ */
+export function createHistoryTable(t: TableSpec): string {
+  const cols = [...t.columns.map((c) => `${c.name} ${c.type}`), ...PROVENANCE_COLUMNS.map((c) => `${c} VARCHAR`), 'replaced_by VARCHAR NOT NULL'];
+  return `CREATE TABLE IF NOT EXISTS history_${t.table} (${cols.join(', ')})`;
+}
+
 export interface Migration {
   readonly version: number;
   readonly summary: string;
@@ -277,6 +286,17 @@ export const MIGRATIONS: readonly Migration[] = [
          opened_at TIMESTAMPTZ, probe_at TIMESTAMPTZ, last_failure VARCHAR, updated_at TIMESTAMPTZ NOT NULL, run_id VARCHAR)`,
       'ALTER TABLE runs ADD COLUMN IF NOT EXISTS error_count BIGINT',
       'ALTER TABLE runs ADD COLUMN IF NOT EXISTS error_rate DOUBLE',
+    ],
+  },
+  {
+    version: 4,
+    summary: 'history of replaced rows for rollbacks; components a run went without (runs.degraded_components) and the meetings derived without them',
+    statements: [
+      ...DATA_TABLES.map(createHistoryTable),
+      'ALTER TABLE runs ADD COLUMN IF NOT EXISTS degraded_components JSON',
+      `CREATE OR REPLACE VIEW degraded_meetings AS
+         SELECT m.*, r.degraded_components FROM meetings m JOIN runs r ON r.run_id = m.run_id
+          WHERE r.degraded_components IS NOT NULL AND json_array_length(r.degraded_components) > 0`,
     ],
   },
 ];
