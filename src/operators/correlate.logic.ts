@@ -46,6 +46,8 @@ export interface CorrelationContext {
    * message. Only then may "the next meeting of the channel's members" stand in for a time.
    */
   readonly standalone?: boolean;
+  /** The author's UTC offset at the message, in minutes: where "Friday afternoon" begins and ends. */
+  readonly tzOffsetMinutes?: number;
 }
 
 export interface EventLink {
@@ -112,6 +114,21 @@ export interface ScoredCandidate {
   evidence: string[];
 }
 
+const CLOCK_DIGITS = /\d|noon|midnight/i;
+
+/**
+ * Is `eventStart` in the part of the day a fuzzy mention names: "afternoon" or "after lunch" from
+ * noon to 18:00, "morning" from 8:00 to noon, else working hours (8:00 to 19:00), on the mention's
+ * day in the author's zone.
+ */
+function withinPartOfDay(mention: Millis, eventStart: Millis, offsetMinutes: number, text: string): boolean {
+  const offset = offsetMinutes * 60_000;
+  const dayStart = Math.floor((mention + offset) / DAY) * DAY - offset;
+  const lower = text.toLowerCase();
+  const [from, to] = /afternoon|after lunch|aftre lunch|atfer lunch/.test(lower) ? [12, 18] : /morning/.test(lower) ? [8, 12] : [8, 19];
+  return eventStart >= dayStart + from * HOUR && eventStart < dayStart + to * HOUR;
+}
+
 /** Kinds that, in a DM or small group and without a time, concern the next meeting of the people in it. */
 const NEXT_KINDS = new Set<Signal['kind']>(['agenda', 'reminder', 'decline', 'cancel']);
 const NEXT_WITHIN_MS = 7 * DAY;
@@ -166,6 +183,11 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
       timeMatches = true;
     }
     else if (t.certain && delta < 12 * HOUR && new Date(t.start).getUTCDate() === new Date(e.start).getUTCDate()) timeScore = Math.max(timeScore, 0.1);
+    // "Friday afternoon", "tmrw after lunch": a named day and a part of it, in the author's day.
+    else if (!t.certain && ctx.tzOffsetMinutes !== undefined && DAY_WORD.test(t.text) && !CLOCK_DIGITS.test(t.text) && withinPartOfDay(t.start, e.start, ctx.tzOffsetMinutes, ctx.text)) {
+      timeScore = Math.max(timeScore, 0.2);
+      timeMatches = true;
+    }
     // A day without a clock ("retro Thu?") is on the event's day: a hint that, with a title word, is enough.
     else if (!t.certain && delta < 12 * HOUR) timeScore = Math.max(timeScore, 0.12);
     // A clock time without a day chrono could read ("16:45 on the usual day"): the same clock time on a nearby day.
@@ -278,6 +300,8 @@ function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, m
     // Linking needs only the candidates that can be eligible: an event the same day but not at
     // the stated time counts only with a title word, and those are looked up by title below.
     add(linking ? events.between(t.start - TIME_TOLERANCE_MS, t.start + TIME_TOLERANCE_MS + 1) : events.between(t.start - 12 * HOUR, t.start + 12 * HOUR));
+    // "Friday afternoon": any event in that part of the named day can be eligible (see withinPartOfDay).
+    if (linking && !t.certain && DAY_WORD.test(t.text) && !CLOCK_DIGITS.test(t.text)) add(events.between(t.start - DAY, t.start + DAY));
     for (let d = -7; d <= 7; d++) {
       if (d === 0 || (t.certain && Math.abs(d) > 1)) continue;
       add(events.between(t.start + d * DAY - TIME_TOLERANCE_MS, t.start + d * DAY + TIME_TOLERANCE_MS + 1));

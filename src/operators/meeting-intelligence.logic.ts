@@ -301,6 +301,7 @@ export class MeetingIntelligence {
       events: this.deps.events,
       ...(threadEvent ? { threadMeetingId: threadEvent } : {}),
       standalone: !isReply && thread === undefined,
+      tzOffsetMinutes: this.offsetFor(m),
     });
     if (found) {
       return { link: { ...base, meetingId: found.eventId, confidence: found.confidence, method: found.method, evidence: found.evidence } };
