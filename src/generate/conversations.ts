@@ -130,7 +130,8 @@ export function coordinateEvent(ctx: ConvContext, ev: CalEvent): void {
       post(p, kind, say(ctx, kind, vars(ctx, ev, p, t, proposer, cross)), t, threaded ? parent : null);
       if (rng.chance(0.08)) {
         const other = ctx.otherMeeting(p.idx, ev.start, ev);
-        if (other) {
+        // Nobody asks whether a meeting that already began is still on.
+        if (other && other.start > t + 15 * MINUTE) {
           const ov = vars(ctx, other, p, t, undefined, cross);
           // People name the day of a meeting that is not today ("tomorrow's standup"); a bare clock time means today's.
           const today = dateDiff(localParts(t, p.tz), localParts(other.start, p.tz)) <= 0;

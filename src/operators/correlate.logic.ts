@@ -139,20 +139,25 @@ const NEXT_WITHIN_MS = 7 * DAY;
  * ended. Only events that invite every member count, so a big meeting two of them attend does
  * not pass for their 1:1. Looked up in the author's invitations, not by scanning events.
  */
-function ownMeetingOf(signal: Signal, ctx: CorrelationContext, windows: CorrelationWindows): CalendarEvent | undefined {
+function ownMeetingOf(signal: Signal, ctx: CorrelationContext, windows: CorrelationWindows, messageWords: Set<string>): CalendarEvent | undefined {
   const members = ctx.channelMemberEmails;
-  if (!ctx.standalone || signal.times.length > 0 || !ctx.authorEmail || !members || members.length < 2 || members.length > SMALL_CHANNEL) return undefined;
+  // A vague time ("this week", "today", "Friday") narrows the search instead of ruling it out.
+  const vague = signal.times.every((t) => !t.certain && !CLOCK_DIGITS.test(t.text));
+  if (!ctx.standalone || !vague || !ctx.authorEmail || !members || members.length < 2 || members.length > SMALL_CHANNEL) return undefined;
   const next = NEXT_KINDS.has(signal.kind);
   if (!next && signal.kind !== 'followup') return undefined;
   const all = (e: CalendarEvent): boolean => {
     if (e.allDay || NOT_MEETINGS.has(e.eventType) || e.status === 'cancelled' && signal.kind !== 'cancel') return false;
     const people = attendeeEmails(e);
     // Their own meeting: every member invited, and not many more people than them.
-    return people.size <= 2 * members.length && members.every((m) => people.has(m.toLowerCase()));
+    if (people.size > 2 * members.length || !members.every((m) => people.has(m.toLowerCase()))) return false;
+    return signal.times.every((t) => !DAY_WORD.test(t.text) || Math.abs(e.start - t.start) < 18 * HOUR);
   };
-  if (next) return ctx.events.invitedBetween(ctx.authorEmail, signal.time - IMMINENT_BEFORE_MS, signal.time + Math.min(NEXT_WITHIN_MS, windows.lookbackMs)).find(all);
-  const ended = ctx.events.invitedBetween(ctx.authorEmail, signal.time - windows.followUpMs - DAY, signal.time).filter((e) => e.end <= signal.time && all(e));
-  return ended[ended.length - 1];
+  const found = next
+    ? ctx.events.invitedBetween(ctx.authorEmail, signal.time - IMMINENT_BEFORE_MS, signal.time + Math.min(NEXT_WITHIN_MS, windows.lookbackMs)).filter(all)
+    : ctx.events.invitedBetween(ctx.authorEmail, signal.time - windows.followUpMs - DAY, signal.time).filter((e) => e.end <= signal.time && all(e)).reverse();
+  // The one the message names by a title word ("postmortem topics so far"), else the nearest.
+  return found.find((e) => titleWordsOf(e).some((w) => messageWords.has(w))) ?? found[0];
 }
 
 function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, linkKeys: Set<string>, messageWords: Set<string>, own: CalendarEvent | undefined): ScoredCandidate {
@@ -331,7 +336,7 @@ export function scoreCandidates(signal: Signal, ctx: CorrelationContext, linking
   const messageWords = textWords(ctx.text);
   const windows = ctx.windows ?? DEFAULT_WINDOWS;
   const list = candidates(signal, ctx.events, linkKeys, messageWords, windows, linking);
-  const own = ownMeetingOf(signal, ctx, windows);
+  const own = ownMeetingOf(signal, ctx, windows, messageWords);
   if (own !== undefined && !list.some((e) => e.id === own.id)) list.push(own);
   if (ctx.threadMeetingId !== undefined && !list.some((e) => e.id === ctx.threadMeetingId)) {
     const threadEvent = ctx.events.get(ctx.threadMeetingId);

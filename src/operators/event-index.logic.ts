@@ -65,12 +65,20 @@ const TITLE_STOPWORDS = new Set([
   'lunch',
 ]);
 
+/** Short forms people write for words of titles. */
+const ALIASES = new Map([
+  ['arch', 'architecture'], ['archi', 'architecture'], ['pm', 'postmortem'], ['post-mortem', 'postmortem'], ['kick-off', 'kickoff'],
+  ['brainstorming', 'brainstorm'], ['demos', 'demo'], ['interviews', 'interview'], ['reviews', 'review'],
+]);
+
 /** The words of a text, lower-cased and accent-free, for matching against titles. */
 export function textWords(text: string): Set<string> {
   const out = new Set<string>();
   for (const w of text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').match(/1:1|[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? []) {
     const t = w.replace(/'s$/, '');
-    if (t === '1:1' || t.length >= 3) out.add(t.replace(/^stand-?ups?$/, 'standup').replace(/^retros?(?:pective)?s?$/, 'retro'));
+    if (t === '1:1' || t.length >= 3) out.add(ALIASES.get(t) ?? t.replace(/^stand-?ups?$/, 'standup').replace(/^retros?(?:pective)?s?$/, 'retro'));
+    // "data-lake" in a title is also "data" and "lake" in a message.
+    if (t.includes('-')) for (const part of t.split('-')) if (part.length >= 3) out.add(ALIASES.get(part) ?? part);
   }
   return out;
 }
