@@ -160,6 +160,16 @@ function ownMeetingOf(signal: Signal, ctx: CorrelationContext, windows: Correlat
   return found.find((e) => titleWordsOf(e).some((w) => messageWords.has(w))) ?? found[0];
 }
 
+/** Does a meeting of exactly these people (every member invited, at most twice as many people) start in [from, to)? */
+export function membersMeetBetween(events: EventIndex, authorEmail: string, memberEmails: readonly string[], from: Millis, to: Millis): boolean {
+  if (memberEmails.length < 2) return false;
+  return events.invitedBetween(authorEmail, from, to).some((e) => {
+    if (e.allDay || e.status === 'cancelled' || NOT_MEETINGS.has(e.eventType)) return false;
+    const people = attendeeEmails(e);
+    return people.size <= 2 * memberEmails.length && memberEmails.every((m) => people.has(m.toLowerCase()));
+  });
+}
+
 function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, linkKeys: Set<string>, messageWords: Set<string>, own: CalendarEvent | undefined): ScoredCandidate {
   const evidence: string[] = [];
   let score = 0;

@@ -19,10 +19,10 @@
  */
 import { envelope, type Envelope } from '../core/envelope.js';
 import { messageKey, type CalendarEvent, type Channel, type Meeting, type MeetingMetrics, type Message, type MessageLink, type Signal } from '../core/records.js';
-import { DEFAULT_WINDOWS, linkToEvent, type CorrelationWindows } from './correlate.logic.js';
+import { DEFAULT_WINDOWS, linkToEvent, membersMeetBetween, type CorrelationWindows } from './correlate.logic.js';
 import type { EventIndex } from './event-index.logic.js';
 import type { IdentityIndex } from './identity.logic.js';
-import { detectSignal, isHuddleMessage } from './meeting-signals.logic.js';
+import { detectSignal, isBareDecline, isHuddleMessage } from './meeting-signals.logic.js';
 import { computeMeetingMetrics, DEFAULT_HOURLY_RATE, type MetricsAttendee } from './metrics.logic.js';
 import { offsetMinutesAt } from './time-expressions.logic.js';
 
@@ -38,6 +38,8 @@ const MAX_THREADS_PER_CHANNEL = 20_000;
 const CHANNEL_CONTEXT_MS = 30 * 60_000;
 const SMALL_CHANNEL_CONTEXT_MS = 3 * 3_600_000;
 const SMALL_CHANNEL_MEMBERS = 8;
+/** How soon the members' meeting must start for a bare "can't make it" in their DM to be about it. */
+const BARE_DECLINE_AHEAD_MS = 4 * 3_600_000;
 const ASIDE = /^\s*(?:unrelated|btw|by the way|also\b|different topic|separately|side note|off[- ]topic)\b/i;
 
 /** Drive file ids in a URL: Docs, Sheets, Slides, Forms and Drive file links. */
@@ -128,12 +130,16 @@ export class MeetingIntelligence {
     const window = size <= SMALL_CHANNEL_MEMBERS ? SMALL_CHANNEL_CONTEXT_MS : CHANNEL_CONTEXT_MS;
     const recent = !isReply && this.recent !== null && m.time - this.recent.at <= window ? this.recent : undefined;
     const thread = isReply ? this.threads.get(m.threadTs!) : recent;
-    const signal = detectSignal({
+    let signal = detectSignal({
       message: m,
       tzOffsetMinutes: this.offsetFor(m),
       tz: m.userId !== null ? this.deps.timezoneOf(m.userId).tz : null,
       ...(thread ? { parent: { signal: thread.signal, text: thread.parentText } } : {}),
     });
+    // "I'll have to skip this one" in a DM, a few hours before the members' meeting: the calendar is its context.
+    if (signal === null && !isReply && size <= SMALL_CHANNEL_MEMBERS && isBareDecline(m) && this.membersMeetSoon(m)) {
+      signal = { channelId: m.channelId, ts: m.ts, time: m.time, userId: m.userId, threadTs: m.threadTs, kind: 'decline', confidence: 0.6, evidence: ['cue:decline', 'calendar:members-meet-soon'], times: [], links: [] };
+    }
     let own: ThreadState | undefined;
     if (!isReply && (m.isThreadParent || m.replyCount > 0 || m.threadTs === m.ts || isHuddleMessage(m))) {
       own = { parentText: m.text, signal, meetingId: null };
@@ -253,6 +259,11 @@ export class MeetingIntelligence {
       for (const u of meeting.participants) add(u, ids.emailForSlackId(u));
     }
     return out;
+  }
+
+  private membersMeetSoon(m: Message): boolean {
+    const author = m.userId ? this.deps.identities.emailForSlackId(m.userId) : undefined;
+    return author !== undefined && membersMeetBetween(this.deps.events, author, this.channelMemberEmails(m.channelId), m.time, m.time + BARE_DECLINE_AHEAD_MS);
   }
 
   private offsetFor(m: Message): number {
