@@ -30,6 +30,8 @@ export interface ServeContext {
   logger: Logger;
   /** Milliseconds between two pushes of `/api/events`. */
   eventIntervalMs?: number;
+  /** How long figures read from the database (status, health) are reused; 0 reads them every time (benchmarks). */
+  figuresTtlMs?: number;
 }
 
 export interface Status {
@@ -72,7 +74,7 @@ export function createApp(ctx: ServeContext): express.Express {
   });
   app.use(authenticate(ctx.token));
 
-  const cached = cache(DB_FIGURES_TTL_MS);
+  const cached = cache(ctx.figuresTtlMs ?? DB_FIGURES_TTL_MS);
 
   const writerHere = (): boolean => liveStatus.runningDbPath === access.dbPath;
   const liveElsewhere = (): LiveFile | null => (writerHere() ? null : readLiveFile(access.dbPath));
@@ -91,7 +93,7 @@ export function createApp(ctx: ServeContext): express.Express {
   };
   const dbFigures = (): Promise<{ lastRun: RunHistoryEntry | null; totals: Status['totals'] }> => cached('figures', readFigures);
   // Through the writer's own connection (no lock to take), so fresher.
-  const freshFigures = (): Promise<{ lastRun: RunHistoryEntry | null; totals: Status['totals'] }> => cached('fresh', readFigures, 900);
+  const freshFigures = (): Promise<{ lastRun: RunHistoryEntry | null; totals: Status['totals'] }> => cached('fresh', readFigures, Math.min(900, ctx.figuresTtlMs ?? 900));
 
   const status = async (): Promise<Status> => {
     const here = writerHere() ? liveStatus.snapshot() : null;

@@ -17,6 +17,7 @@ export interface ServeOptions {
   token: string | null;
   logger: Logger;
   eventIntervalMs?: number;
+  figuresTtlMs?: number;
 }
 
 export interface RunningServer {
@@ -40,7 +41,7 @@ export function checkBinding(host: string, token: string | null): void {
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   checkBinding(options.host, options.token);
-  const app = createApp({ dbPath: options.dbPath, token: options.token, logger: options.logger, ...(options.eventIntervalMs ? { eventIntervalMs: options.eventIntervalMs } : {}) });
+  const app = createApp({ dbPath: options.dbPath, token: options.token, logger: options.logger, ...(options.eventIntervalMs ? { eventIntervalMs: options.eventIntervalMs } : {}), ...(options.figuresTtlMs !== undefined ? { figuresTtlMs: options.figuresTtlMs } : {}) });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(options.port, options.host, (err?: Error) => (err ? reject(err) : resolve(s)));
     s.once('error', reject);
