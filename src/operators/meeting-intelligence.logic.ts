@@ -38,6 +38,8 @@ const MAX_THREADS_PER_CHANNEL = 20_000;
 const CHANNEL_CONTEXT_MS = 30 * 60_000;
 const SMALL_CHANNEL_CONTEXT_MS = 3 * 3_600_000;
 const SMALL_CHANNEL_MEMBERS = 8;
+/** How long a DM's unsettled exchange stays open to a message that moves it. */
+const MOVE_CONTEXT_MS = 8 * 3_600_000;
 /** How soon the members' meeting must start for a bare "can't make it" in their DM to be about it. */
 const BARE_DECLINE_AHEAD_MS = 4 * 3_600_000;
 const ASIDE = /^\s*(?:unrelated|btw|by the way|also\b|different topic|separately|side note|off[- ]topic)\b/i;
@@ -157,11 +159,11 @@ export class MeetingIntelligence {
     else if (isReply && thread) (thread.signals ??= []).push(signal);
     // Channel context comes from what people start, not from the replies it explains.
     const fromContext = signal.evidence.some((e) => e.startsWith('channel:'));
+    const previous = this.recent;
     if (!isReply && !fromContext) this.recent = { parentText: m.text, signal, meetingId: null, at: m.time, signals: [signal] };
     else if (!isReply && recent) {
       // An answer in the channel belongs to the exchange it answers, which a later message may settle.
       (recent.signals ??= []).push(signal);
-      recent.at = m.time;
     }
 
     const linked = this.link(m, signal, thread);
@@ -175,6 +177,10 @@ export class MeetingIntelligence {
       // Outside threads the same holds for an exchange in the channel: "10am Wed work?", "accepted",
       // then "new time for chat: 11am today" names the meeting the whole exchange was about.
       else if (!isReply && fromContext && recent && !ASIDE.test(m.text)) out.push(...this.settleThread(recent, link));
+      // "sorry, can we move to Thursday 1:30?" hours later in a DM moves the exchange still open there.
+      else if (!isReply && signal.kind === 'reschedule' && size <= SMALL_CHANNEL_MEMBERS && previous !== null && previous !== recent && previous.meetingId === null && m.time - previous.at <= MOVE_CONTEXT_MS) {
+        out.push(...this.settleThread(previous, link));
+      }
       if (!isReply && !fromContext && this.recent !== null) this.recent.meetingId = link.meetingId;
     }
     return out;
