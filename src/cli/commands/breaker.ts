@@ -3,6 +3,7 @@
  * them, and an operator's override, which every later run honours until `reset`. Each command
  * prints what the next run will do with the breaker.
  */
+import { existsSync } from 'node:fs';
 import { ConveneError } from '../../core/errors.js';
 import type { RegisterCommand } from './registry.js';
 import { formatOption } from '../options.js';
@@ -19,16 +20,17 @@ export async function runBreaker(action: Action, name: string | undefined, flags
   const { loadConfig } = await import('../../config/load.js');
   const { Database } = await import('../../sinks/duckdb/database.js');
   const { migrate } = await import('../../sinks/duckdb/schema.js');
-  const { breakerStatuses, overrideBreaker } = await import('../../runtime/resilience/breaker-store.js');
+  const { breakerStatuses, overrideBreaker, statusesOf } = await import('../../runtime/resilience/breaker-store.js');
   const { formatRows } = await import('../output.js');
   const loaded = loadConfig({ ...(flags.config ? { file: flags.config } : {}), flags: flags.db ? { db: flags.db } : {} });
   if (action !== 'list' && name === undefined) throw new ConveneError('CLI_USAGE', `convene breaker ${action} needs the breaker's NAME (slack, google-calendar, google-drive, google-directory)`);
-  const db = await Database.open(loaded.config.db);
+  const now = new Date();
+  // Listing a database that does not exist yet shows the defaults without creating the file.
+  const db = action === 'list' && !existsSync(loaded.config.db) ? null : await Database.open(loaded.config.db);
   try {
-    await migrate(db);
-    const now = new Date();
-    if (action !== 'list') await overrideBreaker(db, name!, action, now);
-    const all = await breakerStatuses(db, loaded.config.resilience.breakers, now);
+    if (db !== null) await migrate(db);
+    if (action !== 'list') await overrideBreaker(db!, name!, action, now);
+    const all = db === null ? statusesOf(new Map(), loaded.config.resilience.breakers, now) : await breakerStatuses(db, loaded.config.resilience.breakers, now);
     const shown = action === 'list' ? all : all.filter((s) => s.name === name);
     if (flags.format === 'json') {
       process.stdout.write(JSON.stringify(shown, null, 2) + '\n');
@@ -40,7 +42,7 @@ export async function runBreaker(action: Action, name: string | undefined, flags
     if (flags.format === 'table') for (const s of shown) process.stdout.write(`next run, ${s.name}: ${s.nextRun}\n`);
     return 0;
   } finally {
-    db.close();
+    db?.close();
   }
 }
 

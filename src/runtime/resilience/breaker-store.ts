@@ -140,7 +140,11 @@ export function nextRunOf(name: BreakerName, row: BreakerRow | undefined, config
 }
 
 export async function breakerStatuses(db: Database, config: BreakersConfig, now: Date): Promise<BreakerStatus[]> {
-  const rows = await loadBreakers(db);
+  return statusesOf(await loadBreakers(db), config, now);
+}
+
+/** Every breaker's status from its stored row (absent: never stored, so closed). */
+export function statusesOf(rows: ReadonlyMap<string, BreakerRow>, config: BreakersConfig, now: Date): BreakerStatus[] {
   return BREAKER_NAMES.map((name) => {
     const row = rows.get(name);
     return {
