@@ -41,6 +41,8 @@ export interface CorrelationContext {
   readonly text: string;
   readonly events: EventIndex;
   readonly threadMeetingId?: string;
+  /** `threadMeetingId` comes from the channel's latest meeting message, not from a thread the message replies in. */
+  readonly contextIsChannel?: boolean;
   /**
    * The message stands alone: posted at the top level and not read as the answer to an earlier
    * message. Only then may "the next meeting of the channel's members" stand in for a time.
@@ -369,9 +371,16 @@ export function linkToEvent(signal: Signal, ctx: CorrelationContext): EventLink 
 
   if (ctx.threadMeetingId !== undefined) {
     // A reply names another meeting only with a strong cue of its own and a clear lead over the thread's.
-    const threadScore = all.find((s) => s.event.id === ctx.threadMeetingId)?.score ?? 0;
+    const context = all.find((s) => s.event.id === ctx.threadMeetingId);
+    const threadScore = context?.score ?? 0;
+    // A title word the context's meeting lacks ("cancelling weekly thu" after a standup message) names
+    // another meeting: outside a thread that is enough, in a thread it takes a matching time too.
+    const namesAnother =
+      best !== undefined && best.titleScore > 0 && (context?.titleScore ?? 0) === 0 && (ctx.contextIsChannel ? best.score >= THRESHOLD : best.timeMatches && best.score >= 0.6);
+    const lead = best !== undefined && best.titleScore > 0 && best.timeScore >= 0.3 ? 0.15 : 0.3;
     const clearlyElsewhere =
-      best !== undefined && best.event.id !== ctx.threadMeetingId && best.score >= 0.6 && (best.linkMatch || best.timeScore >= 0.3) && best.score - threadScore >= 0.3;
+      best !== undefined && best.event.id !== ctx.threadMeetingId &&
+      (namesAnother || (best.score >= 0.6 && (best.linkMatch || best.timeScore >= 0.3) && best.score - threadScore >= lead));
     if (!clearlyElsewhere) return { eventId: ctx.threadMeetingId, confidence: 0.85, method: 'thread', evidence: ['thread:parent'] };
   }
   if (best === undefined || best.score < THRESHOLD) return null;

@@ -316,7 +316,7 @@ export class MeetingIntelligence {
       channelMemberEmails: this.channelMemberEmails(m.channelId),
       text: `${m.text}\n${m.extraText}`,
       events: this.deps.events,
-      ...(threadEvent ? { threadMeetingId: threadEvent } : {}),
+      ...(threadEvent ? { threadMeetingId: threadEvent, contextIsChannel: !isReply } : {}),
       standalone: !isReply && thread === undefined,
       tzOffsetMinutes: this.offsetFor(m),
     });

@@ -251,7 +251,9 @@ export function detectSignal(input: SignalInput): Signal | null {
     if (cleanVeto && (kind === 'decline' || kind === 'cancel' || kind === 'reschedule' || kind === 'followup' || kind === 'agenda') && (inThread || (short && specific))) {
       return finish(m, kind, inThread ? 0.8 : 0.65, [...evidence, `${via}:meeting`], times, links);
     }
-    if (short && cleanVeto && (EMOJI_CONFIRM.test(text) || WORD_CONFIRM.test(text) || ANY_CONFIRM.test(text) || JOINING.test(text) || nearConfirm(text) || kind === 'confirm')) {
+    // "want to chat about X? Sunday 3:30 works for me" asks for a meeting of its own: no answer to the one before.
+    const asks = !inThread && text.includes('?') && PROPOSE_CUE.test(text);
+    if (short && cleanVeto && !asks && (EMOJI_CONFIRM.test(text) || WORD_CONFIRM.test(text) || ANY_CONFIRM.test(text) || JOINING.test(text) || nearConfirm(text) || kind === 'confirm')) {
       return finish(m, 'confirm', inThread ? 0.75 : 0.6, [...evidence, `${via}:confirm`], times, links);
     }
     if (inThread && cleanVeto && clockish) {
@@ -317,6 +319,7 @@ function finish(m: Message, kind: SignalKind, confidence: number, evidence: stri
 }
 
 const DECLINE_CUE = KIND_CUES.find(([k]) => k === 'decline')![1];
+const PROPOSE_CUE = KIND_CUES.find(([k]) => k === 'propose')![1];
 
 /**
  * A short decline that names no meeting ("I'll have to skip this one", "out sick, not
