@@ -34,4 +34,24 @@ test('every metric is named convene_*', async () => {
   for (const m of await metricsRegistry.getMetricsAsJSON()) assert.match(m.name, /^convene_[a-z0-9_]+$/);
 });
 
+test('the alert rules and the scrape config in docs/operations.md use only metrics and labels the registry has', async () => {
+  collectProcessMetrics();
+  const labels = new Map(metricsRegistry.getMetricsAsArray().map((m) => [m.name, new Set<string>((m as unknown as { labelNames?: string[] }).labelNames ?? [])]));
+  const text = readFileSync(join(repoRoot, 'docs', 'operations.md'), 'utf8');
+  const rules = /```yaml\n# convene-rules\.yml\n([\s\S]*?)```/.exec(text)?.[1];
+  assert.ok(rules, 'docs/operations.md has the convene-rules.yml block');
+  const used = [...rules!.matchAll(/\b(convene_[a-z0-9_]+)(\{[^}]*\})?/g)];
+  assert.ok(used.length >= 15, `${used.length} metric references`);
+  for (const [, raw, selector] of used) {
+    const name = raw!.replace(/_(bucket|sum|count)$/, '');
+    assert.ok(labels.has(name), `${raw} is a registered metric`);
+    for (const m of (selector ?? '').matchAll(/([a-z_]+)=/g)) assert.ok(labels.get(name)!.has(m[1]!), `${name} has the label ${m[1]}`);
+  }
+  for (const m of rules!.matchAll(/by \(([a-z_, ]+)\) \((?:rate|increase)\((convene_[a-z0-9_]+)/g)) {
+    const name = m[2]!.replace(/_(bucket|sum|count)$/, '');
+    for (const label of m[1]!.split(',').map((l) => l.trim()).filter((l) => l !== 'le')) assert.ok(labels.get(name)!.has(label), `${name} has the label ${label}`);
+  }
+  assert.match(text, /metrics_path: \/metrics/);
+});
+
 test.run();
