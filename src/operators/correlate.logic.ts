@@ -358,7 +358,8 @@ export function scoreCandidates(signal: Signal, ctx: CorrelationContext, linking
     .map((e) => scoreEvent(signal, e, ctx, linkKeys, messageWords, own))
     // Without a link, a time or a title, people alone would tie a message to whatever meeting its author has next.
     // A title word does not outweigh a stated day that is another one ("review the budget Tuesday" is not Friday's budget review).
-    .map((s) => ({ ...s, eligible: s.linkMatch || s.timeMatches || (s.titleScore > 0 && (signal.times.length === 0 || s.timeScore > 0)) }))
+    // In a DM, the members' own next meeting outweighs a word of another's title ("main item for catch up: performance reviews").
+    .map((s) => ({ ...s, eligible: s.linkMatch || s.timeMatches || (s.titleScore > 0 && own === undefined && (signal.times.length === 0 || s.timeScore > 0)) }))
     .sort((a, b) => b.score - a.score || a.event.start - b.event.start || (a.event.id < b.event.id ? -1 : 1));
 }
 
@@ -377,10 +378,12 @@ export function linkToEvent(signal: Signal, ctx: CorrelationContext): EventLink 
     // another meeting: outside a thread that is enough, in a thread it takes a matching time too.
     const namesAnother =
       best !== undefined && best.titleScore > 0 && (context?.titleScore ?? 0) === 0 && (ctx.contextIsChannel ? best.score >= THRESHOLD : best.timeMatches && best.score >= 0.6);
+    // Outside threads, a day or time stated for another meeting ("agenda for Wednesday's call") leaves the context's.
+    const statesAnother = ctx.contextIsChannel === true && best !== undefined && signal.times.length > 0 && best.timeMatches && !(context?.timeMatches ?? false) && best.score >= THRESHOLD;
     const lead = best !== undefined && best.titleScore > 0 && best.timeScore >= 0.3 ? 0.15 : 0.3;
     const clearlyElsewhere =
       best !== undefined && best.event.id !== ctx.threadMeetingId &&
-      (namesAnother || (best.score >= 0.6 && (best.linkMatch || best.timeScore >= 0.3) && best.score - threadScore >= lead));
+      (namesAnother || statesAnother || (best.score >= 0.6 && (best.linkMatch || best.timeScore >= 0.3) && best.score - threadScore >= lead));
     if (!clearlyElsewhere) return { eventId: ctx.threadMeetingId, confidence: 0.85, method: 'thread', evidence: ['thread:parent'] };
   }
   if (best === undefined || best.score < THRESHOLD) return null;

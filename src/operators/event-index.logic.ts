@@ -68,7 +68,7 @@ const TITLE_STOPWORDS = new Set([
 /** Short forms people write for words of titles. */
 const ALIASES = new Map([
   ['arch', 'architecture'], ['archi', 'architecture'], ['pm', 'postmortem'], ['post-mortem', 'postmortem'], ['kick-off', 'kickoff'],
-  ['brainstorming', 'brainstorm'], ['demos', 'demo'], ['interviews', 'interview'], ['reviews', 'review'],
+  ['brainstorming', 'brainstorm'], ['demos', 'demo'], ['interviews', 'interview'],
 ]);
 
 /** The words of a text, lower-cased and accent-free, for matching against titles. */
