@@ -245,6 +245,18 @@ export function createHistoryTable(t: TableSpec): string {
   return `CREATE TABLE IF NOT EXISTS history_${t.table} (${cols.join(', ')})`;
 }
 
+/**
+ * Whether each meeting's metrics are final: the newest watermark (`convene watch`: the newest
+ * message time seen minus the allowed lateness) has passed both the meeting's end and its last
+ * linked message, so no message arriving within the allowed lateness can change them.
+ */
+const MEETING_FINALITY_VIEW = `CREATE OR REPLACE VIEW meeting_finality AS
+  WITH w AS (SELECT max(watermark) AS watermark FROM runs WHERE status <> 'rolled_back'),
+       last AS (SELECT l.meeting_id, max(m.time) AS last_message FROM message_links l JOIN messages m ON m.channel_id = l.channel_id AND m.ts = l.ts GROUP BY l.meeting_id)
+  SELECT mt.id AS meeting_id, last.last_message, greatest(coalesce(mt.end_time, mt.start_time), coalesce(last.last_message, mt.start_time)) AS settles_at, w.watermark,
+         coalesce(w.watermark >= greatest(coalesce(mt.end_time, mt.start_time), coalesce(last.last_message, mt.start_time)), false) AS final
+    FROM meetings mt CROSS JOIN w LEFT JOIN last ON last.meeting_id = mt.id`;
+
 export interface Migration {
   readonly version: number;
   readonly summary: string;
@@ -290,10 +302,12 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    summary: 'history of replaced rows for rollbacks; components a run went without (runs.degraded_components) and the meetings derived without them',
+    summary: 'history of replaced rows for rollbacks; components a run went without (runs.degraded_components) and the meetings derived without them; the watch watermark (runs.watermark) and which meetings it has made final',
     statements: [
       ...DATA_TABLES.map(createHistoryTable),
       'ALTER TABLE runs ADD COLUMN IF NOT EXISTS degraded_components JSON',
+      'ALTER TABLE runs ADD COLUMN IF NOT EXISTS watermark TIMESTAMPTZ',
+      MEETING_FINALITY_VIEW,
       `CREATE OR REPLACE VIEW degraded_meetings AS
          SELECT m.*, r.degraded_components FROM meetings m JOIN runs r ON r.run_id = m.run_id
           WHERE r.degraded_components IS NOT NULL AND json_array_length(r.degraded_components) > 0`,
