@@ -146,7 +146,7 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
   const validation = await validateDatabase(db);
   await finishRun(db, runId, status, totals, validation, failure, clock(), resilience.errors);
   await markDegraded(db, runId, components);
-  await alertOnRun(db, runId, config.resilience.alerts, logger, clock());
+  await alertOnRun(db, runId, config.resilience.alerts, logger, clock(), config.resources.memoryCeilingMB);
   await sink.close();
   db.close();
   const archived = config.archive.dir ? await archiveRun(config.db, runId, { root: config.archive.dir, retention: retentionOf(config.archive) }) : null;

@@ -22,7 +22,7 @@ export interface AlertOutcome {
 const n = (v: unknown): number => Number(v ?? 0);
 
 /** The facts of a finished run, from its `runs` row (status, counts, error rate) and the breakers. */
-export async function alertFacts(db: Database, runId: string, config: AlertsConfig, now: Date): Promise<AlertFacts | null> {
+export async function alertFacts(db: Database, runId: string, now: Date, memoryCeilingMB?: number): Promise<AlertFacts | null> {
   const row = (
     await db.all(
       `SELECT run_id, command, mode, status, records_read, error_count, error_rate, epoch_ms(finished_at) - epoch_ms(started_at) AS ms,
@@ -45,8 +45,9 @@ export async function alertFacts(db: Database, runId: string, config: AlertsConf
     components = [];
   }
   const breakers = [...(await loadBreakers(db)).values()].map((b) => ({ name: b.name, state: b.state, openedAt: b.openedAt === null ? null : Date.parse(b.openedAt), lastFailure: b.lastFailure }));
-  const ceiling = config.rules.memoryCeilingMB !== undefined ? config.rules.memoryCeilingMB * 2 ** 20 : getHeapStatistics().heap_size_limit;
-  const used = config.rules.memoryCeilingMB !== undefined ? process.memoryUsage().rss : process.memoryUsage().heapUsed;
+  // With a ceiling (resources.memoryCeilingMB, resident memory) the run's peak counts; maxRSS is in KiB.
+  const ceiling = memoryCeilingMB !== undefined ? memoryCeilingMB * 2 ** 20 : getHeapStatistics().heap_size_limit;
+  const used = memoryCeilingMB !== undefined ? process.resourceUsage().maxRSS * 1024 : process.memoryUsage().heapUsed;
   return {
     runId,
     command: String(row['command']),
@@ -82,9 +83,12 @@ export async function postAlerts(url: string, alerts: readonly Alert[], facts: P
   return response.status;
 }
 
-/** Evaluates the rules for a finished run, logs each alert, and posts them when a webhook is set. */
-export async function alertOnRun(db: Database, runId: string, config: AlertsConfig, logger: Logger, now: Date = new Date()): Promise<AlertOutcome> {
-  const facts = await alertFacts(db, runId, config, now);
+/**
+ * Evaluates the rules for a finished run, logs each alert, and posts them when a webhook is set.
+ * `memoryCeilingMB` is the runtime's `resources.memoryCeilingMB`, when one is configured.
+ */
+export async function alertOnRun(db: Database, runId: string, config: AlertsConfig, logger: Logger, now: Date = new Date(), memoryCeilingMB?: number): Promise<AlertOutcome> {
+  const facts = await alertFacts(db, runId, now, memoryCeilingMB);
   if (facts === null) return { alerts: [], delivered: null };
   const alerts = evaluateAlerts(config.rules, facts);
   for (const a of alerts) logger.warn({ alert: a.rule, severity: a.severity, runId, detail: a.detail }, `alert: ${a.title}`);

@@ -93,8 +93,7 @@ export const AlertRules = z.object({
   breakerOpenLongerThanMs: z.number().int().min(0).nullable().default(900_000).describe('Alert when a breaker has been open (or forced open) longer than this; null: off.'),
   throughputBelowRatio: z.number().min(0).max(1).nullable().default(0.5).describe('Alert when a run read records slower than this share of the median of the last five runs of its kind; null: off.'),
   runStatuses: z.array(z.enum(['partial', 'failed'])).default(['partial', 'failed']).describe('Alert when a run ends with one of these statuses.'),
-  memoryAboveRatio: z.number().gt(0).max(1).nullable().default(0.9).describe('Alert when the heap in use passes this share of the ceiling; null: off.'),
-  memoryCeilingMB: z.number().positive().optional().describe('The memory ceiling for the memory rule; absent: the V8 heap limit.'),
+  memoryAboveRatio: z.number().gt(0).max(1).nullable().default(0.9).describe('Alert when memory passes this share of the ceiling: the run\'s peak resident memory against resources.memoryCeilingMB, or without one the heap in use against the V8 heap limit; null: off.'),
 });
 export type AlertRules = z.infer<typeof AlertRules>;
 

@@ -117,6 +117,10 @@ test('a run that went well posts nothing', async () => {
     const outcome = await alertOnRun(db, 'run-3', AlertsConfig.parse({ webhookUrl: url }), recordingLogger());
     assert.equal(outcome, { alerts: [], delivered: null });
     assert.is(received.length, before);
+    // With a memory ceiling (resources.memoryCeilingMB), the run's peak resident memory counts: this process is above 16 MB.
+    const tight = await alertOnRun(db, 'run-3', AlertsConfig.parse({}), recordingLogger(), new Date(), 16);
+    assert.equal(tight.alerts.map((a) => a.rule), ['memory']);
+    assert.match(tight.alerts[0]!.title, /of the ceiling 16 MB/);
   } finally {
     db.close();
   }
