@@ -354,13 +354,33 @@ export function scoreCandidates(signal: Signal, ctx: CorrelationContext, linking
     const threadEvent = ctx.events.get(ctx.threadMeetingId);
     if (threadEvent) list.push(threadEvent);
   }
-  return list
-    .map((e) => scoreEvent(signal, e, ctx, linkKeys, messageWords, own))
+  const scored = list.map((e) => scoreEvent(signal, e, ctx, linkKeys, messageWords, own));
+  preferNearestNamed(signal, scored);
+  return scored
     // Without a link, a time or a title, people alone would tie a message to whatever meeting its author has next.
     // A title word does not outweigh a stated day that is another one ("review the budget Tuesday" is not Friday's budget review).
     // In a DM, the members' own next meeting outweighs a word of another's title ("main item for catch up: performance reviews").
     .map((s) => ({ ...s, eligible: s.linkMatch || s.timeMatches || (s.titleScore > 0 && own === undefined && (signal.times.length === 0 || s.timeScore > 0)) }))
     .sort((a, b) => b.score - a.score || a.event.start - b.event.start || (a.event.id < b.event.id ? -1 : 1));
+}
+
+/**
+ * Several events share the title word a message names ("Hiring sync", "Customer call: Hooli"):
+ * the one it most likely means is, of those the author is invited to and that share the most
+ * title words, the next one to start (for a follow-up, the last one to end). It gets a small lead.
+ */
+function preferNearestNamed(signal: Signal, scored: ScoredCandidate[]): void {
+  const looksBack = signal.kind === 'followup';
+  let pick: ScoredCandidate | undefined;
+  for (const s of scored) {
+    if (s.titleScore === 0 || !s.evidence.includes('author:attendee')) continue;
+    if (looksBack ? s.event.end > signal.time : s.event.end <= signal.time) continue;
+    const nearer = pick === undefined || s.titleScore > pick.titleScore || (s.titleScore === pick.titleScore && (looksBack ? s.event.end > pick.event.end : s.event.start < pick.event.start));
+    if (nearer) pick = s;
+  }
+  if (pick === undefined) return;
+  pick.score += 0.05;
+  pick.evidence.push(looksBack ? 'title:last' : 'title:next');
 }
 
 /** The calendar event a signal concerns, or null when no candidate is convincing. */
