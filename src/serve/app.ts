@@ -117,7 +117,11 @@ export function createApp(ctx: ServeContext): express.Express {
   app.get('/metrics', async (_req, res, next) => {
     try {
       liveStatus.refreshGauges();
-      if (access.exists()) databaseBytes.set(fileBytes(access.dbPath) + fileBytes(`${access.dbPath}.wal`));
+      if (access.exists()) {
+        databaseBytes.set(fileBytes(access.dbPath) + fileBytes(`${access.dbPath}.wal`));
+        // Sets convene_component_health; a database held by another writer keeps the last values.
+        await health().catch(() => undefined);
+      }
       res.setHeader('content-type', metricsRegistry.contentType);
       res.send(await metricsRegistry.metrics());
     } catch (err) {

@@ -85,6 +85,15 @@ function drawLine(canvas, values, options = {}) {
     ctx.setLineDash([]);
   }
   path(values, options.color || '#2563eb', 2);
+  if (options.dots) {
+    ctx.fillStyle = options.color || '#2563eb';
+    values.forEach((v, i) => {
+      if (v === null || !Number.isFinite(v)) return;
+      ctx.beginPath();
+      ctx.arc(x(i), y(v), 3, 0, 2 * Math.PI);
+      ctx.fill();
+    });
+  }
   if (options.marks) {
     ctx.fillStyle = '#dc2626';
     options.marks.forEach((m, i) => {
@@ -182,7 +191,7 @@ async function loadRuns() {
       body.appendChild(tr);
     }
     const chrono = runs.filter((r) => r.status !== 'running').reverse();
-    drawLine($('chart-runs'), chrono.map((r) => r.throughput), { norm: chrono.map((r) => r.throughputNorm), marks: chrono.map((r) => r.anomalies.length > 0), empty: 'no finished runs yet' });
+    drawLine($('chart-runs'), chrono.map((r) => r.throughput), { norm: chrono.map((r) => r.throughputNorm), marks: chrono.map((r) => r.anomalies.length > 0), dots: true, empty: 'no finished runs yet' });
   } catch (err) {
     $('runs').tBodies[0].replaceChildren(row([`could not load runs: ${err.message}`]));
   }
