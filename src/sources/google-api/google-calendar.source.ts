@@ -11,6 +11,8 @@ import { envelope } from '../../core/envelope.js';
 import { ConveneError } from '../../core/errors.js';
 import { fromPages } from '../../core/rx.js';
 import { mergeBounded } from '../common/bounded-merge.js';
+import type { CalendarEvent } from '../../core/records.js';
+import { PriorityConfig, priorityOrder } from '../common/priority.js';
 import { createGoogleClient, CREDENTIALS_MISSING, GoogleAuthFields, hasCredentials } from './google-api.client.js';
 import type { GoogleClient } from './google-api.client.js';
 import { calendarEventKey, mapGoogleEvent } from './google-api.mapping.js';
@@ -26,6 +28,7 @@ export const GoogleCalendarConfig = GoogleAuthFields.extend({
   adminSubject: z.string().optional(),
   /** Calendars read at the same time. */
   concurrency: z.number().int().min(1).max(64).default(4),
+  ...PriorityConfig,
   maxResults: z.number().int().min(1).max(2500).default(2500),
   /** Earliest event a full read lists (RFC 3339); absent: all. Not used with a sync token. */
   timeMin: z.string().optional(),
@@ -36,6 +39,8 @@ export type GoogleCalendarConfig = z.infer<typeof GoogleCalendarConfig>;
 export interface CalendarPosition {
   readonly syncToken: string | null;
   readonly pageToken: string | null;
+  /** The latest `updated` of the calendar's events read so far (milliseconds): its activity, for the read order. */
+  readonly lastActivity?: number;
 }
 
 /** The cursor position: one entry per calendar, persisted as one JSON value. */
@@ -87,9 +92,13 @@ async function* collect(config: GoogleCalendarConfig, ctx: ComponentContext, fro
   const book = new Map(Object.entries(calendarPositionOf(from).calendars));
   const ids = await calendarIds(client, config);
   log.info({ calendars: ids.length }, 'reading calendars');
-  const producers = ids.map((id) => () => calendarPages(client, config, id, book.get(id) ?? START, log));
+  // Most recently active first: the calendars whose events changed last when they were last read.
+  const ordered = priorityOrder(ids, (id) => ({ id, lastActive: book.get(id)?.lastActivity ?? null }), config);
+  const producers = ordered.map((id) => () => calendarPages(client, config, id, book.get(id) ?? START, log));
   for await (const page of mergeBounded(producers, config.concurrency, signal)) {
-    book.set(page.calendar, page.position);
+    const updated = page.envelopes.map((e) => (e.kind === 'calendar_event' ? ((e.payload as CalendarEvent).updated ?? 0) : 0));
+    const lastActivity = Math.max(book.get(page.calendar)?.lastActivity ?? 0, ...updated);
+    book.set(page.calendar, lastActivity > 0 ? { ...page.position, lastActivity } : page.position);
     if (page.envelopes.length === 0) continue;
     const out = page.envelopes;
     out[out.length - 1] = { ...out[out.length - 1]!, cursor: { source: TYPE, position: { calendars: Object.fromEntries(book) } } };

@@ -13,6 +13,7 @@ import type { Channel, InputProblem } from '../../core/records.js';
 import { messageKey } from '../../core/records.js';
 import { fromPages } from '../../core/rx.js';
 import { mergeBounded } from '../common/bounded-merge.js';
+import { PriorityConfig, priorityOrder } from '../common/priority.js';
 import { createSlackClient } from './slack-web.client.js';
 import type { Json, SlackClient, SlackPage } from './slack-web.client.js';
 import { mapApiChannel, mapSlackMessage, mapSlackUser, shiftTs, tsAfter, TYPE_OF_KIND } from './slack-web.mapping.js';
@@ -32,6 +33,7 @@ export const SlackWebConfig = z.object({
   joinChannels: z.boolean().default(false),
   /** Channels read at the same time. */
   concurrency: z.number().int().min(1).max(64).default(4),
+  ...PriorityConfig,
   /** Objects per page (Slack `limit`); 15 is the most a non-marketplace app gets. */
   pageLimit: z.number().int().min(1).max(999).default(200),
   /** How far back an incremental run looks for new replies to older threads. */
@@ -105,7 +107,7 @@ async function* collect(config: SlackWebConfig, ctx: ComponentContext, from: Cur
   }
 
   const wanted = config.channels === undefined ? null : new Set(config.channels);
-  const channels: Array<{ channel: Channel; isMember: boolean }> = [];
+  const channels: Array<{ channel: Channel; isMember: boolean; updated: number | null }> = [];
   const types = config.kinds.map((k) => TYPE_OF_KIND[k]);
   for await (const entries of allPages((c) => client.conversations(types, c, config.pageLimit))) {
     const out: Envelope[] = [];
@@ -117,7 +119,7 @@ async function* collect(config: SlackWebConfig, ctx: ComponentContext, from: Cur
       }
       const ch = mapped.value;
       if (wanted !== null && !wanted.has(ch.id) && !wanted.has(ch.name)) continue;
-      channels.push({ channel: ch, isMember: entry['is_member'] !== false });
+      channels.push({ channel: ch, isMember: entry['is_member'] !== false, updated: typeof entry['updated'] === 'number' ? entry['updated'] : null });
       out.push(envelope('channel', ch.id, ch.created ?? 0, `${TYPE}:conversations.list`, ch));
     }
     yield withCursor(out);
@@ -131,7 +133,12 @@ async function* collect(config: SlackWebConfig, ctx: ComponentContext, from: Cur
     }
   }
 
-  const producers = channels.map(({ channel, isMember }) => () => channelPages(client, config, channel, isMember, book.get(channel.id) ?? EMPTY_CHANNEL, log));
+  // Most recently active first: the newest message the last run delivered, else Slack's `updated`, else creation.
+  const ordered = priorityOrder(channels, ({ channel, updated }) => {
+    const latest = book.get(channel.id)?.latest;
+    return { id: channel.id, name: channel.name, lastActive: latest ? Number(latest) * 1000 : (updated ?? channel.created ?? null) };
+  }, config);
+  const producers = ordered.map(({ channel, isMember }) => () => channelPages(client, config, channel, isMember, book.get(channel.id) ?? EMPTY_CHANNEL, log));
   for await (const page of mergeBounded(producers, config.concurrency, signal)) {
     // Positions are applied in the order pages leave, so a checkpoint never covers a page still in flight.
     book.set(page.channel, page.position);
