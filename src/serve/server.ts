@@ -18,6 +18,11 @@ export interface ServeOptions {
   logger: Logger;
   eventIntervalMs?: number;
   figuresTtlMs?: number;
+  /**
+   * A writer's own server (run --serve, watch): advertised in `<db>.live.json` for as long as it
+   * serves, so `convene serve` elsewhere forwards to it rather than open the file between runs.
+   */
+  advertise?: boolean;
 }
 
 export interface RunningServer {
@@ -51,7 +56,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const url = `http://${host}:${address.port}`;
   // Other processes reach it on loopback whatever it binds.
   const localUrl = isLoopback(options.host) ? url : `http://127.0.0.1:${address.port}`;
-  liveStatus.serving({ url: localUrl, token: options.token });
+  liveStatus.serving({ url: localUrl, token: options.token, dbPath: options.advertise ? options.dbPath : null });
   return {
     url,
     close: () =>

@@ -46,7 +46,7 @@ export async function startEmbedded(options: { dbPath: string; host?: string | u
   const host = options.host ?? SERVE_DEFAULTS.host;
   const token = tokenOf(options.token);
   checkBinding(host, token);
-  const server = await startServer({ dbPath: options.dbPath, host, port: options.port ?? SERVE_DEFAULTS.port, token, logger: options.logger });
+  const server = await startServer({ dbPath: options.dbPath, host, port: options.port ?? SERVE_DEFAULTS.port, token, logger: options.logger, advertise: true });
   options.print(`serving the dashboard at ${server.url}/ (metrics at ${server.url}/metrics)`);
   return server;
 }

@@ -82,7 +82,8 @@ export class LiveStatus {
   private leases = 0;
   private drained: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
-  private server: { url: string; token: string | null } | null = null;
+  /** The embedded server, and the database it answers for when it is a writer's (run --serve, watch). */
+  private server: { url: string; token: string | null; dbPath: string | null } | null = null;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -111,14 +112,22 @@ export class LiveStatus {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.run = null;
-    rmSync(liveFilePath(run.dbPath), { force: true });
+    // A writer that keeps serving (watch between ticks) stays advertised, so `convene serve`
+    // elsewhere keeps forwarding to it instead of opening the file the next tick needs.
+    if (this.server?.dbPath === run.dbPath) this.publish();
+    else rmSync(liveFilePath(run.dbPath), { force: true });
     this.database = null;
     if (this.leases > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
   }
 
-  /** The embedded server's address, advertised in the live file. */
-  serving(server: { url: string; token: string | null } | null): void {
-    this.server = server;
+  /**
+   * The embedded server's address, advertised in the live file while a run is in progress; a
+   * writer's server (`dbPath` given) is advertised for as long as it serves.
+   */
+  serving(server: { url: string; token: string | null; dbPath?: string | null } | null): void {
+    const before = this.server?.dbPath ?? null;
+    this.server = server ? { url: server.url, token: server.token, dbPath: server.dbPath ? resolve(server.dbPath) : null } : null;
+    if (before && before !== this.server?.dbPath && this.run?.dbPath !== before) rmSync(liveFilePath(before), { force: true });
     this.publish();
   }
 
@@ -228,8 +237,10 @@ export class LiveStatus {
   }
 
   liveFile(): LiveFile | null {
-    if (!this.run) return null;
-    return { pid: process.pid, db: this.run.dbPath, updatedAt: new Date(this.now()).toISOString(), url: this.server?.url ?? null, token: this.server?.token ?? null, run: this.snapshot() };
+    const db = this.run?.dbPath ?? this.server?.dbPath ?? null;
+    if (db === null) return null;
+    const server = this.server && (this.server.dbPath === null || this.server.dbPath === db) ? this.server : null;
+    return { pid: process.pid, db, updatedAt: new Date(this.now()).toISOString(), url: server?.url ?? null, token: server?.token ?? null, run: this.snapshot() };
   }
 
   /** Writes `<db>.live.json` atomically (owner-only: it may hold the embedded server's token). */

@@ -16,8 +16,8 @@ interface Writer {
   url: string | null;
 }
 
-async function startWriter(db: string, withServer: boolean): Promise<Writer> {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/tests/integration/serve/writer-child.js'), db, ...(withServer ? ['--serve'] : [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+async function startWriter(db: string, mode: 'run' | 'serve' | 'idle'): Promise<Writer> {
+  const child = spawn(process.execPath, [join(repoRoot, 'dist/tests/integration/serve/writer-child.js'), db, ...(mode === 'run' ? [] : [`--${mode}`])], { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -42,7 +42,7 @@ async function stopWriter(w: Writer): Promise<void> {
 
 test('while another process writes the database, status shows its run from the live file and data requests say who holds it', async () => {
   const db = databaseCopy('live');
-  const writer = await startWriter(db, false);
+  const writer = await startWriter(db, 'run');
   const s = await serve(db);
   try {
     const status = await getJson(`${s.url}/api/status`);
@@ -73,7 +73,7 @@ test('while another process writes the database, status shows its run from the l
 
 test('a writer that serves answers the API for its database through the standalone server', async () => {
   const db = databaseCopy('live-proxy');
-  const writer = await startWriter(db, true);
+  const writer = await startWriter(db, 'serve');
   const s = await serve(db);
   try {
     assert.ok(writer.url);
@@ -90,6 +90,30 @@ test('a writer that serves answers the API for its database through the standalo
     assert.is((await fetch(`${writer.url}/api/status`)).status, 401);
   } finally {
     await stopWriter(writer);
+    await s.close();
+  }
+});
+
+test('a writer that serves between runs (watch between ticks) keeps answering for its database, and the file stays free', async () => {
+  const db = databaseCopy('live-idle');
+  const writer = await startWriter(db, 'idle');
+  const s = await serve(db);
+  try {
+    const meetings = await getJson(`${s.url}/api/meetings?limit=2`);
+    assert.is(meetings.status, 200);
+    assert.is(meetings.headers.get('x-convene-writer'), String(writer.child.pid), 'forwarded, so this process never opens the file the next tick needs');
+    const status = await getJson(`${s.url}/api/status`);
+    assert.is(status.body['running'], false);
+    assert.is((status.body['lastRun'] as { command: string }).command, 'replay');
+  } finally {
+    await stopWriter(writer);
+  }
+  try {
+    assert.not.ok(existsSync(liveFilePath(db)), 'the live file goes with the server');
+    const direct = await getJson(`${s.url}/api/meetings?limit=2`);
+    assert.is(direct.status, 200);
+    assert.is(direct.headers.get('x-convene-writer'), null);
+  } finally {
     await s.close();
   }
 });
