@@ -188,6 +188,9 @@ export function planOneOffs(rng: Rng, org: Org, startDate: string, day: number, 
     const minute = rng.pick([0, 0, 30, 30, 15, 45]);
     const start = zonedToUtc(d.year, d.month, d.day, hour, minute, organizer.tz);
     const dur = rng.pick([25, 30, 30, 45, 50, 60]);
+    // An organizer books a slot free on their own calendar: no second meeting they are in at that time.
+    const end = start + dur * MINUTE;
+    if (out.some((e) => e.start < end && start < e.end && e.attendees.some((a) => a.idx === organizer.idx))) continue;
     const conf = makeConference(rng);
     const text = conferenceText(conf);
     const attendees = idxs.map((i) => attendeeRef(org.people[i] as OrgPerson, i === organizer.idx ? 'accepted' : randomStatus(rng)));

@@ -48,6 +48,8 @@ export interface CorrelationContext {
    * message. Only then may "the next meeting of the channel's members" stand in for a time.
    */
   readonly standalone?: boolean;
+  /** Who answered the message (emails): the attendees of the meeting it proposed. */
+  readonly participantEmails?: string[];
   /** The author's UTC offset at the message, in minutes: where "Friday afternoon" begins and ends. */
   readonly tzOffsetMinutes?: number;
 }
@@ -269,6 +271,12 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
     } else if (people.size > 0) {
       score -= 0.15;
     }
+  }
+  if (ctx.participantEmails && ctx.participantEmails.length > 0) {
+    const invited = ctx.participantEmails.filter((p) => people.has(p.toLowerCase())).length;
+    const share = invited / ctx.participantEmails.length;
+    score += 0.3 * share - (share < 0.5 ? 0.1 : 0);
+    evidence.push(`repliers:${invited}/${ctx.participantEmails.length}`);
   }
   const mentioned = ctx.mentionedEmails.filter((m) => people.has(m.toLowerCase())).length;
   if (mentioned > 0) {

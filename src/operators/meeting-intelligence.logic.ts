@@ -75,6 +75,10 @@ interface ThreadState {
   meetingId: string | null;
   /** The thread's meeting signals so far, which a later message that names the meeting relinks. */
   signals?: Signal[];
+  /** The parent, when its stated time decided the thread's meeting: who answers may decide again. */
+  decider?: { signal: Signal; text: string; author: string | null };
+  /** Slack ids of the people who answered in the thread. */
+  repliers?: Set<string>;
 }
 
 interface LinkedMessage {
@@ -172,7 +176,12 @@ export class MeetingIntelligence {
       const link = linked.link;
       out.push(envelope('message_link', key, m.time, ORIGIN, link));
       this.linked.set(key, { link, signal });
-      if (own) own.meetingId = link.meetingId;
+      if (own) {
+        own.meetingId = link.meetingId;
+        if (link.method === 'time') own.decider = { signal, text: `${m.text}\n${m.extraText}`, author: m.userId };
+      } else if (isReply && thread?.decider && m.userId !== null && (signal.kind === 'confirm' || signal.kind === 'decline')) {
+        out.push(...this.redecideByRepliers(thread, m));
+      }
       else if (isReply && thread && !ASIDE.test(m.text)) out.push(...this.settleThread(thread, link));
       // Outside threads the same holds for an exchange in the channel: "10am Wed work?", "accepted",
       // then "new time for chat: 11am today" names the meeting the whole exchange was about.
@@ -192,6 +201,42 @@ export class MeetingIntelligence {
    * instead?") carries the thread with it: the proposal before it was the same meeting at its
    * old time, so the messages linked through the thread follow.
    */
+  /**
+   * Two events at the stated time (the same people often have both): those who answer the
+   * proposal are its attendees. Each answer scores the proposal again with the repliers, and
+   * the thread moves when another event at that time now wins.
+   */
+  private redecideByRepliers(thread: ThreadState, m: Message): IntelligenceOutput[] {
+    const decider = thread.decider!;
+    (thread.repliers ??= new Set()).add(m.userId!);
+    if (m.userId === decider.author || thread.meetingId === null) return [];
+    const ids = this.deps.identities;
+    const authorEmail = decider.author ? ids.emailForSlackId(decider.author) : undefined;
+    const participantEmails = [...thread.repliers].filter((u) => u !== decider.author).map((u) => ids.emailForSlackId(u)).filter((e): e is string => e !== undefined);
+    if (participantEmails.length === 0) return [];
+    const again = linkToEvent(decider.signal, {
+      ...(authorEmail ? { authorEmail } : {}), mentionedEmails: [], participantEmails, windows: this.windows,
+      channelMemberEmails: this.channelMemberEmails(m.channelId), text: decider.text, events: this.deps.events,
+    });
+    if (again === null || again.method !== 'time' || again.eventId === thread.meetingId) return [];
+    // Only between events at the same time: the time already said which; the people say which of those.
+    const before = this.deps.events.get(thread.meetingId);
+    const after = this.deps.events.get(again.eventId);
+    if (!before || !after || Math.abs(before.start - after.start) > 15 * 60_000) return [];
+    const previous = thread.meetingId;
+    thread.meetingId = again.eventId;
+    const out: IntelligenceOutput[] = [];
+    for (const s of thread.signals ?? []) {
+      const key = messageKey(s.channelId, s.ts);
+      const earlier = this.linked.get(key);
+      if (!earlier || earlier.link.meetingId !== previous) continue;
+      const moved: MessageLink = { ...earlier.link, meetingId: again.eventId, evidence: [...earlier.link.evidence, 'repliers:attendees', `moved-from:${previous}`] };
+      this.linked.set(key, { link: moved, signal: s });
+      out.push(envelope('message_link', key, s.time, ORIGIN, moved));
+    }
+    return out;
+  }
+
   private settleThread(thread: ThreadState, link: MessageLink): IntelligenceOutput[] {
     const strong = link.method === 'link' || link.method === 'time' || link.method === 'title';
     const previous = thread.meetingId;
