@@ -77,6 +77,24 @@ export function offsetMinutesAt(tz: string | null, at: Millis): number {
   if (!tz) return 0;
   const format = formatterFor(tz);
   if (format === null) return 0;
+  // Formatting costs microseconds and runs for every message; a zone's offset changes at most
+  // once a day (a DST switch), so a day whose two ends agree has that offset throughout.
+  let days = DAY_OFFSETS.get(tz);
+  if (days === undefined) DAY_OFFSETS.set(tz, (days = new Map()));
+  const day = Math.floor(at / DAY_MS);
+  let known = days.get(day);
+  if (known === undefined) {
+    const start = exactOffset(format, day * DAY_MS);
+    known = start === exactOffset(format, (day + 1) * DAY_MS - 1000) ? start : null;
+    days.set(day, known);
+  }
+  return known ?? exactOffset(format, at);
+}
+
+/** Per zone and UTC day (days since the epoch): the offset, or null on a day it changes. */
+const DAY_OFFSETS = new Map<string, Map<number, number | null>>();
+
+function exactOffset(format: Intl.DateTimeFormat, at: Millis): number {
   const parts = format.formatToParts(new Date(at));
   const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? '0');
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second'));
