@@ -133,6 +133,30 @@ function withinPartOfDay(mention: Millis, eventStart: Millis, offsetMinutes: num
   return eventStart >= dayStart + from * HOUR && eventStart < dayStart + to * HOUR;
 }
 
+/**
+ * An agenda names its meeting in one place and its topics in another: "agenda for the sync: the
+ * SOC2 audit", "catch up topics so far: hiring", "adding X to the agenda for kickoff", "let's use
+ * arch review to decide on Y". Title words are read from the meeting's part only, so a topic
+ * ("hiring", "the design review") does not pass for a meeting's title. Without that shape, the
+ * whole text.
+ */
+const AGENDA_REFERENCES = [
+  /\b(?:agenda|topics?|items?|main item|things)\b[^:\n]*?\bfor (?:the |our |today's |tomorrow's |this week's )?([^:,?\n]+?)(?::|\s+is\b|\?|$)/i,
+  /^([^:\n]{2,40}?) (?:topics so far|topics|agenda|agenda items)\s*:/i,
+  /\blet'?s use (?:the |our )?([^\n]{2,40}?) to (?:decide|discuss|go over|review|cover)\b/i,
+  /^for (?:the |our |today's |tomorrow's )?([^,:\n]{2,40}?)(?:,| today| tomorrow| tmrw| on | i'?d like)/i,
+  /\bbringing .{1,60} to (?:the |our )?([^,:\n]{2,40})$/i,
+];
+
+function meetingReference(text: string): string {
+  const plain = text.replace(/[\u2018\u2019]/g, "'");
+  for (const re of AGENDA_REFERENCES) {
+    const m = re.exec(plain);
+    if (m?.[1]) return m[1];
+  }
+  return text;
+}
+
 /** Kinds that, in a DM or small group and without a time, concern the next meeting of the people in it. */
 const NEXT_KINDS = new Set<Signal['kind']>(['agenda', 'reminder', 'decline', 'cancel']);
 const NEXT_WITHIN_MS = 7 * DAY;
@@ -353,7 +377,7 @@ function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, m
  */
 export function scoreCandidates(signal: Signal, ctx: CorrelationContext, linking = false): Array<ScoredCandidate & { eligible: boolean }> {
   const linkKeys = new Set(signal.links.map(conferenceKey).filter((k): k is string => k !== null));
-  const messageWords = textWords(ctx.text);
+  const messageWords = textWords(signal.kind === 'agenda' ? meetingReference(ctx.text) : ctx.text);
   const windows = ctx.windows ?? DEFAULT_WINDOWS;
   const list = candidates(signal, ctx.events, linkKeys, messageWords, windows, linking);
   const own = ownMeetingOf(signal, ctx, windows, messageWords);
