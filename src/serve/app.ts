@@ -16,12 +16,12 @@ import { overrideBreaker } from '../runtime/resilience/breaker-store.js';
 import { liveStatus, type LiveFile, type RunProgress } from '../runtime/telemetry/live-status.js';
 import { collectProcessMetrics, databaseBytes, metricsRegistry } from '../runtime/telemetry/metrics.js';
 import { exportData, type ExportFormat } from '../sinks/export/export.js';
-import { FilterError, filteredQuery, meetingListQuery, messageListQuery } from '../sinks/search/filters.js';
+import { filteredQuery, meetingListQuery, messageListQuery } from '../sinks/search/filters.js';
 import { assetsDir } from './assets.js';
 import { authenticate } from './auth.js';
 import { DbAccess, hasTable, readLiveFile, WriterBusyError } from './data.js';
 import { computeHealth, runHistory, type Health, type RunHistoryEntry } from './health.js';
-import { BreakerRequest, DEFAULT_PAGE, exportOf, filtersOf, limitOf, MAX_PAGE, noParams, RequestError } from './params.js';
+import { asRequestError, BreakerRequest, DEFAULT_PAGE, exportOf, filtersOf, limitOf, MAX_PAGE, noParams, RequestError } from './params.js';
 
 export interface ServeContext {
   dbPath: string;
@@ -309,8 +309,7 @@ function build<T>(f: () => T): T {
   try {
     return f();
   } catch (err) {
-    if (err instanceof FilterError) throw new RequestError(400, err.message.replace(/--min-cost/g, 'min-cost').replace(/--([a-z]+)/g, '$1'));
-    throw err;
+    throw asRequestError(err);
   }
 }
 

@@ -80,9 +80,13 @@ export function filtersOf(query: Query, options: { extra?: readonly string[]; de
       minCost: numberOf(q['min-cost'], 'min-cost', false), search: q['search'], limit, offset: numberOf(q['offset'], 'offset', true),
     });
   } catch (err) {
-    if (err instanceof FilterError) throw new RequestError(400, err.message.replace(/--min-cost/g, 'min-cost').replace(/--([a-z]+)/g, '$1'));
-    throw err;
+    throw asRequestError(err);
   }
+}
+
+/** A FilterError names CLI flags; the API's parameters are the same names without the dashes. */
+export function asRequestError(err: unknown): unknown {
+  return err instanceof FilterError ? new RequestError(400, err.message.replace(/--([a-z-]+)/g, '$1')) : err;
 }
 
 export const ExportQuery = z.object({
