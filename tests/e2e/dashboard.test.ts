@@ -145,4 +145,24 @@ test('after the run the explorer searches meetings, drills down to messages and 
   }
 });
 
+test('convene serve answers for the database until Ctrl-C, then exits 0', async () => {
+  const child = spawn(process.execPath, [cliPath, 'serve', '--db', db, '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  let stdout = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const m = /serving the dashboard at (http:\/\/127\.0\.0\.1:\d+)\/ and Prometheus metrics at/.exec(stdout);
+      if (m) resolve(m[1]!);
+    });
+    void exited.then((code) => reject(new Error(`serve exited ${code}`)));
+  });
+  const status = (await (await fetch(`${url}/api/status`)).json()) as { running: boolean; lastRun: { command: string; status: string } };
+  assert.is(status.running, false);
+  assert.equal([status.lastRun.command, status.lastRun.status], ['run', 'succeeded']);
+  assert.match(await (await fetch(`${url}/metrics`)).text(), /convene_component_health\{component="run"\} 0/);
+  child.kill('SIGINT');
+  assert.is(await exited, 0);
+});
+
 test.run();
