@@ -149,7 +149,7 @@ const AGENDA_REFERENCES = [
 ];
 
 function meetingReference(text: string): string {
-  const plain = text.replace(/[\u2018\u2019]/g, "'");
+  const plain = text.trim().replace(/[\u2018\u2019]/g, "'");
   for (const re of AGENDA_REFERENCES) {
     const m = re.exec(plain);
     if (m?.[1]) return m[1];
@@ -184,8 +184,9 @@ function ownMeetingOf(signal: Signal, ctx: CorrelationContext, windows: Correlat
   const found = next
     ? ctx.events.invitedBetween(ctx.authorEmail, signal.time - IMMINENT_BEFORE_MS, signal.time + Math.min(NEXT_WITHIN_MS, windows.lookbackMs)).filter(all)
     : ctx.events.invitedBetween(ctx.authorEmail, signal.time - windows.followUpMs - DAY, signal.time).filter((e) => e.end <= signal.time && all(e)).reverse();
-  // The one the message names by a title word ("postmortem topics so far"), else the nearest.
-  return found.find((e) => titleWordsOf(e).some((w) => messageWords.has(w))) ?? found[0];
+  // The one the message names by a title word ("postmortem topics so far"), else the nearest of
+  // exactly these people (their 1:1 rather than a small group both are in), else the nearest.
+  return found.find((e) => titleWordsOf(e).some((w) => messageWords.has(w))) ?? found.find((e) => attendeeEmails(e).size === members.length) ?? found[0];
 }
 
 /** Does a meeting of exactly these people (every member invited, at most twice as many people) start in [from, to)? */
