@@ -25,7 +25,11 @@ export interface ReplayFlags {
 /** Problems printed in full; the rest are counted and stay queryable in input_problems. */
 const SHOWN_PROBLEMS = 20;
 
-export async function replayAndReport(bundle: string | undefined, flags: ReplayFlags, print: (line: string) => void): Promise<ReplayResult> {
+/**
+ * Replays and prints what happened. Given `writeLine` (the CLI), progress is drawn as the
+ * terminal and `--log-format` call for; given another printer (the demo), lines go to it.
+ */
+export async function replayAndReport(bundle: string | undefined, flags: ReplayFlags, printer: (line: string) => void): Promise<ReplayResult> {
   const inputs = mergeInputs(bundle ? discoverBundle(resolve(bundle)) : null, {
     ...(flags.slack ? { slack: resolve(flags.slack) } : {}),
     calendars: flags.calendar.map((p) => resolve(p)),
@@ -35,7 +39,8 @@ export async function replayAndReport(bundle: string | undefined, flags: ReplayF
   });
   // The config file, when there is one, gives DuckDB's limits, the checkpoint interval, the memory ceiling and the log format.
   const { config } = loadConfig({ ...(flags.config ? { file: flags.config } : {}) });
-  const display = print === writeLine ? cliProgress({ quiet: flags.quiet ?? false, format: config.logFormat }) : { print: flags.quiet ? () => undefined : print, reporter: undefined };
+  const cli = printer === writeLine;
+  const display = cli ? cliProgress({ quiet: flags.quiet ?? false, format: config.logFormat }) : { print: flags.quiet ? () => undefined : printer, reporter: undefined };
   const duckdb = { ...(config.duckdb.memoryLimit ? { memoryLimit: config.duckdb.memoryLimit } : {}), ...(config.duckdb.threads ? { threads: config.duckdb.threads } : {}) };
   const started = Date.now();
   const result = await replay(inputs, {
@@ -50,7 +55,8 @@ export async function replayAndReport(bundle: string | undefined, flags: ReplayF
     settings: { checkpoints: config.checkpoints, resources: config.resources, keepRunHistory: config.resources.keepRunHistory },
   });
   display.reporter?.close();
-  if (print === writeLine && logFormat(config.logFormat) === 'json') print = jsonProgress(writeLine).note;
+  // Results are printed even with --quiet; as JSON objects with --log-format json.
+  const print = cli && logFormat(config.logFormat) === 'json' ? jsonProgress(writeLine).note : printer;
   const t = result.totals;
   if (result.problems > 0) {
     const db = await Database.open(flags.db, { readOnly: true });
