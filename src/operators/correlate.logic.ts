@@ -118,7 +118,7 @@ export interface ScoredCandidate {
   evidence: string[];
 }
 
-const CLOCK_DIGITS = /\d|noon|midnight/i;
+const CLOCK_DIGITS = /\d|\bnoon\b|\bmidnight\b/i;
 
 /**
  * Is `eventStart` in the part of the day a fuzzy mention names: "afternoon" or "after lunch" from
