@@ -1,0 +1,164 @@
+/**
+ * Linking rules added from the misses of `convene eval` (docs/accuracy.md, "What changed"). Each
+ * case failed before its rule: the message was unlinked or linked to another event.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { CalendarEvent, Channel, MessageLink, Signal } from '../../../src/core/records.js';
+import { linkToEvent, scoreCandidates } from '../../../src/operators/correlate.logic.js';
+import { EventIndex } from '../../../src/operators/event-index.logic.js';
+import { IdentityIndex } from '../../../src/operators/identity.logic.js';
+import { MeetingIntelligence } from '../../../src/operators/meeting-intelligence.logic.js';
+import { detectSignal } from '../../../src/operators/meeting-signals.logic.js';
+import { attendee, event, message, person, tsAt } from './support.js';
+
+const LA = 'America/Los_Angeles';
+const PEOPLE = [
+  person('slack', 'U1', { email: 'ana@acme.test', name: 'Ana Lopez', timezone: LA }),
+  person('slack', 'U2', { email: 'bo@acme.test', name: 'Bo Chen', timezone: LA }),
+];
+const both = [attendee('ana@acme.test'), attendee('bo@acme.test')];
+const group = [...both, attendee('cy@acme.test'), attendee('di@acme.test'), attendee('ed@acme.test'), attendee('fe@acme.test')];
+const trio = ['ana@acme.test', 'bo@acme.test', 'cy@acme.test'];
+const dm: Channel = { id: 'D1', name: 'D1', kind: 'im', created: null, creator: null, members: ['U1', 'U2'], topic: null, purpose: null, isArchived: false };
+
+function intelligence(events: CalendarEvent[]): MeetingIntelligence {
+  const identities = new IdentityIndex();
+  for (const p of PEOPLE) identities.add(p);
+  const index = new EventIndex();
+  for (const e of events) index.add(e);
+  const mi = new MeetingIntelligence({ events: index, identities, timezoneOf: () => ({ tz: LA, offsetMinutes: null }) });
+  mi.addChannel(dm);
+  return mi;
+}
+const links = (out: ReturnType<MeetingIntelligence['processMessage']>): MessageLink[] => out.filter((e) => e.kind === 'message_link').map((e) => e.payload as MessageLink);
+const inDm = (text: string, at: string, userId = 'U1') => message(text, { channelId: 'D1', ts: tsAt(at), userId });
+const indexOf = (events: CalendarEvent[]): EventIndex => {
+  const index = new EventIndex();
+  for (const e of events) index.add(e);
+  return index;
+};
+const signalOf = (text: string, at: string): Signal => detectSignal({ message: message(text, { at }), tzOffsetMinutes: -420, tz: LA })!;
+
+test("an agenda in a DM without a time goes to the members' own next meeting, not a bigger one they share", () => {
+  const shared = event('group', '2026-03-11T17:00:00Z', { summary: 'Hiring sync', attendees: group });
+  const own = event('pair', '2026-03-12T17:00:00Z', { summary: 'Catch up', attendees: both });
+  const mi = intelligence([shared, own]);
+  const out = links(mi.processMessage(inDm('catch up topics so far: hiring, the budget', '2026-03-10T18:00:00Z')));
+  assert.equal(out.map((l) => [l.meetingId, l.kind]), [['pair', 'agenda']]);
+  assert.ok(out[0]!.evidence.includes('time:next-of-members'));
+});
+
+test("a bare decline in a DM is about the members' meeting starting within hours, and nothing without one", () => {
+  const own = event('pair', '2026-03-10T20:00:00Z', { summary: 'Ana / Bo', attendees: both });
+  const soon = intelligence([own]);
+  assert.equal(links(soon.processMessage(inDm("I'll have to skip this one", '2026-03-10T18:00:00Z', 'U2'))).map((l) => [l.meetingId, l.kind]), [['pair', 'decline']]);
+  const later = intelligence([own]);
+  assert.equal(later.processMessage(inDm("I'll have to skip this one", '2026-03-10T09:00:00Z', 'U2')), []);
+});
+
+test('a later answer that names the meeting settles an exchange outside threads', () => {
+  const booked = event('booked', '2026-03-10T18:00:00Z', { summary: 'Ana / Bo', attendees: both });
+  const mi = intelligence([booked]);
+  const ask = inDm('10:00am on Wednesday work?', '2026-03-10T15:00:00Z');
+  assert.equal(links(mi.processMessage(ask)), []);
+  assert.equal(links(mi.processMessage(inDm('accepted', '2026-03-10T15:10:00Z', 'U2'))), []);
+  const named = links(mi.processMessage(inDm('new time for chat: 11:00am today', '2026-03-10T15:30:00Z')));
+  assert.equal(named.map((l) => [l.ts, l.meetingId]).sort(), [[ask.ts, 'booked'], [tsAt('2026-03-10T15:10:00Z'), 'booked'], [tsAt('2026-03-10T15:30:00Z'), 'booked']].sort());
+});
+
+test('a reschedule hours later in a DM moves the exchange still open there', () => {
+  const booked = event('booked', '2026-03-12T21:00:00Z', { summary: 'Ana / Bo', attendees: both });
+  const mi = intelligence([booked]);
+  const ask = inDm('can we grab 30 min on Saturday at 9am?', '2026-03-10T15:00:00Z');
+  assert.equal(links(mi.processMessage(ask)), []);
+  const moved = links(mi.processMessage(inDm('sorry, can we move to Thursday 2pm?', '2026-03-10T19:00:00Z')));
+  assert.equal(moved.map((l) => l.meetingId), ['booked', 'booked']);
+  assert.is(moved[1]!.ts, ask.ts);
+});
+
+test('a named day and a part of it matches the events in that part of the day', () => {
+  const text = 'how does fri afternoon look for you?';
+  const at = '2026-03-10T16:00:00Z';
+  const afternoon = event('pm', '2026-03-13T21:00:00Z', { summary: 'Ana / Bo', attendees: both });
+  const ctx = { authorEmail: 'ana@acme.test', mentionedEmails: [], channelMemberEmails: ['ana@acme.test', 'bo@acme.test'], text, tzOffsetMinutes: -420 };
+  assert.is(linkToEvent(signalOf(text, at), { ...ctx, events: indexOf([afternoon]) })?.eventId, 'pm');
+  const morning = event('am', '2026-03-13T16:00:00Z', { summary: 'Ana / Bo', attendees: both });
+  assert.is(linkToEvent(signalOf(text, at), { ...ctx, events: indexOf([morning]) }), null);
+});
+
+test('a meeting about to start is not the one a message names another day for', () => {
+  const text = 'unrelated but are we doing standup Friday?';
+  const today = event('s-tue', '2026-03-10T16:30:00Z', { summary: 'Payments standup', attendees: both });
+  const friday = event('s-fri', '2026-03-13T16:30:00Z', { summary: 'Payments standup', attendees: both });
+  const found = linkToEvent(signalOf(text, '2026-03-10T16:10:00Z'), { authorEmail: 'ana@acme.test', mentionedEmails: [], text, events: indexOf([today, friday]) });
+  assert.is(found?.eventId, 's-fri');
+});
+
+test('a title word does not outweigh a stated day that is another one', () => {
+  const text = 'could we meet on tuesday 13:15 to discuss the q2 roadmap?';
+  const review = event('rr', '2026-03-12T20:15:00Z', { summary: 'Roadmap review', attendees: both });
+  const ctx = { authorEmail: 'ana@acme.test', mentionedEmails: [], channelMemberEmails: ['ana@acme.test', 'bo@acme.test'], text, events: indexOf([review]) };
+  assert.is(linkToEvent(signalOf(text, '2026-03-09T16:00:00Z'), ctx), null);
+  // Without the stated day, the title word alone is enough.
+  assert.is(linkToEvent(signalOf('could we meet to discuss the q2 roadmap?', '2026-03-09T16:00:00Z'), ctx)?.eventId, 'rr');
+});
+
+test("of the events sharing the title word a message names, the author's next one is meant", () => {
+  const text = 'hiring sync topics so far: the budget';
+  const first = event('h1', '2026-03-14T17:00:00Z', { summary: 'Hiring sync', attendees: group });
+  const second = event('h2', '2026-03-15T17:00:00Z', { summary: 'Hiring sync', attendees: group });
+  const signal = signalOf(text, '2026-03-10T16:00:00Z');
+  assert.is(signal.kind, 'agenda');
+  const found = linkToEvent(signal, { authorEmail: 'ana@acme.test', mentionedEmails: [], channelMemberEmails: trio, text, events: indexOf([first, second]) });
+  assert.equal([found?.eventId, found?.evidence.includes('title:next')], ['h1', true]);
+});
+
+test('an agenda reads title words from the part naming its meeting, not from its topics', () => {
+  const text = 'agenda for the retro: the hiring plan';
+  const retro = event('retro', '2026-03-12T17:00:00Z', { summary: 'Sprint retro', attendees: group });
+  const hiring = event('hiring', '2026-03-11T17:00:00Z', { summary: 'Hiring sync', attendees: group });
+  const found = linkToEvent(signalOf(text, '2026-03-10T16:00:00Z'), { authorEmail: 'ana@acme.test', mentionedEmails: [], channelMemberEmails: trio, text, events: indexOf([retro, hiring]) });
+  assert.is(found?.eventId, 'retro');
+});
+
+test('an invitee who declined still counts as one of the meeting’s people', () => {
+  const text = 'still on for the standup thu at 10am?';
+  const declined = event('s', '2026-03-12T17:00:00Z', {
+    summary: 'Payments standup', organizer: { email: 'bo@acme.test', name: 'Bo' }, attendees: [attendee('ana@acme.test', 'declined'), attendee('bo@acme.test')],
+  });
+  const best = scoreCandidates(signalOf(text, '2026-03-10T16:00:00Z'), { authorEmail: 'ana@acme.test', mentionedEmails: [], text, events: indexOf([declined]) })[0]!;
+  assert.ok(best.evidence.includes('author:attendee'));
+});
+
+test('in a DM, the meeting of exactly its members beats a bigger one at the same time', () => {
+  const text = 'can we meet thu at 10am?';
+  const pair = event('pair', '2026-03-12T17:00:00Z', { summary: 'Ana / Bo', attendees: both });
+  const big = event('big', '2026-03-12T17:00:00Z', { summary: 'Planning', attendees: group });
+  const found = linkToEvent(signalOf(text, '2026-03-10T16:00:00Z'), {
+    authorEmail: 'ana@acme.test', mentionedEmails: [], channelMemberEmails: ['ana@acme.test', 'bo@acme.test'], text, events: indexOf([big, pair]),
+  });
+  assert.is(found?.eventId, 'pair');
+});
+
+test("outside threads, a title word the context's meeting lacks names another meeting", () => {
+  const standup = event('standup', '2026-03-12T17:00:00Z', { summary: 'Payments standup', attendees: both });
+  const review = event('review', '2026-03-12T21:00:00Z', { summary: 'Design review', attendees: both });
+  const mi = intelligence([standup, review]);
+  assert.equal(links(mi.processMessage(inDm('standup thu at 10am', '2026-03-10T15:00:00Z'))).map((l) => l.meetingId), ['standup']);
+  const other = links(mi.processMessage(inDm("i'm cancelling the design review thu, too many people out", '2026-03-10T15:20:00Z', 'U2')));
+  assert.equal(other.map((l) => [l.meetingId, l.kind]), [['review', 'cancel']]);
+});
+
+test('the people who answer a proposal choose between two events at its stated time', () => {
+  const ours = event('ours', '2026-03-12T17:00:00Z', { summary: 'Ana / Bo', attendees: [attendee('ana@acme.test'), attendee('bo@acme.test')] });
+  const theirs = event('theirs', '2026-03-12T17:00:00Z', { summary: 'Vendor call', attendees: [attendee('ana@acme.test'), attendee('cy@acme.test')], created: Date.parse('2026-03-10T15:30:00Z') });
+  const mi = intelligence([ours, theirs]);
+  const parentTs = tsAt('2026-03-10T15:00:00Z');
+  const first = links(mi.processMessage(message('can we meet thu at 10am?', { channelId: 'C9', ts: parentTs, userId: 'U1', threadTs: parentTs, replyCount: 1 })));
+  assert.is(first[0]?.meetingId, 'theirs');
+  const answer = links(mi.processMessage(message('works for me', { channelId: 'C9', ts: tsAt('2026-03-10T15:40:00Z'), userId: 'U2', threadTs: parentTs })));
+  assert.equal(answer.map((l) => l.meetingId), ['theirs', 'ours', 'ours']);
+});
+
+test.run();
