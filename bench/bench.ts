@@ -228,6 +228,8 @@ async function main(): Promise<void> {
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 1048576), node: process.version },
+    // Settings the children inherit (DuckDB's memory limit, V8 flags): they change the figures.
+    environment: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('CONVENE_') || k === 'NODE_OPTIONS')),
     results,
     live,
   };
