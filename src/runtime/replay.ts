@@ -21,7 +21,7 @@ import { pruneHistory } from '../sinks/duckdb/history.js';
 import { earlierStageRecords, finishRun, markDegraded, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
 import { Job } from './job.js';
 import type { Progress } from './progress/progress.js';
-import { jobSettings, type RuntimeSettings } from './runtime-settings.js';
+import { jobSettings, logDuckdbSettings, type RuntimeSettings } from './runtime-settings.js';
 import { jobStatus, runTasks, type Task, type TaskResult } from './orchestrator.js';
 import type { StageCounts } from './stage.js';
 
@@ -67,6 +67,7 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
   const db = await Database.open(options.dbPath, options.duckdb ?? {});
   const sink = new DuckdbSink(db, runId);
   await sink.database();
+  await logDuckdbSettings(db, logger);
   const scope = replayScope(inputs);
   const resumedFrom = options.fullRefresh ? null : await interruptedRun(db, scope, runId);
   if (!resumedFrom) await clearCheckpoints(db, scope);

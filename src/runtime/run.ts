@@ -27,7 +27,7 @@ import { jobStatus, runTasks, type Task, type TaskResult } from './orchestrator.
 import type { Progress } from './progress/progress.js';
 import { pruneHistory } from '../sinks/duckdb/history.js';
 import { earlierStageRecords, finishRun, markDegraded, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
-import { jobSettings } from './runtime-settings.js';
+import { jobSettings, logDuckdbSettings } from './runtime-settings.js';
 
 export interface RunOptions {
   logger: Logger;
@@ -79,6 +79,7 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
   const db = await Database.open(config.db, { ...(config.duckdb.memoryLimit ? { memoryLimit: config.duckdb.memoryLimit } : {}), ...(config.duckdb.threads ? { threads: config.duckdb.threads } : {}) });
   const sink = new DuckdbSink(db, runId);
   await sink.database();
+  await logDuckdbSettings(db, logger);
   const mode = options.fullRefresh ? 'full' : 'incremental';
   await startRun(db, runId, 'run', mode, { sources: Object.keys(loaded.sources) }, clock());
   await pruneHistory(db, config.resources.keepRunHistory);

@@ -3,6 +3,7 @@
  * memory ceiling (with its log and metric), and the progress reporter.
  */
 import type { Logger } from '../core/logger.js';
+import type { Database } from '../sinks/duckdb/database.js';
 import type { JobSettings } from './job.js';
 import type { Progress } from './progress/progress.js';
 import { MemoryCeiling } from './resources/memory-ceiling.js';
@@ -32,4 +33,10 @@ export function jobSettings(settings: RuntimeSettings | undefined, logger: Logge
     });
   }
   return out;
+}
+
+/** Logs DuckDB's memory_limit and threads as the open database has them (the config's, when set). */
+export async function logDuckdbSettings(db: Database, logger: Logger): Promise<void> {
+  const row = (await db.all("SELECT current_setting('memory_limit') AS memory_limit, current_setting('threads') AS threads"))[0] ?? {};
+  logger.info({ component: 'duckdb', memoryLimit: String(row['memory_limit']), threads: Number(row['threads']) }, 'database settings');
 }

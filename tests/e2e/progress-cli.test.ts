@@ -1,7 +1,7 @@
 /**
  * What a replay shows: bars with rate and ETA on a terminal (a pseudo-terminal from script(1)),
  * one line per step in a pipe, JSON objects with --log-format json, the summary alone with
- * --quiet; and a memory ceiling that pauses intake, says so and still finishes.
+ * --quiet; a memory ceiling that pauses intake, says so and still finishes; DuckDB's limits from the config.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -58,11 +58,13 @@ test('--quiet, before or after the command: only the summary line', () => {
 
 test('a memory ceiling below what the replay needs pauses intake, logs it, and the replay still finishes with the same content', () => {
   const config = join(dir, 'ceiling.json');
-  writeFileSync(config, JSON.stringify({ resources: { memoryCeilingMB: 16, memoryCheckMs: 10, maxPauseSeconds: 0.05 }, checkpoints: { everyRecords: 500, everySeconds: 60 } }));
+  writeFileSync(config, JSON.stringify({ resources: { memoryCeilingMB: 16, memoryCheckMs: 10, maxPauseSeconds: 0.05 }, checkpoints: { everyRecords: 500, everySeconds: 60 }, duckdb: { memoryLimit: '300MB', threads: 1 } }));
   const capped = join(dir, 'capped.duckdb');
   const r = spawnSync(process.execPath, [cliPath, 'replay', bundle, '--db', capped, '--config', config, '--batch-size', '64', '--quiet'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, CONVENE_LOG_LEVEL: 'info' } });
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stderr, /WARN {2}\[memory-ceiling\] memory above the ceiling: intake paused .*ceilingMB=16/);
+  // DuckDB's limits from the same config were applied to the replay's database.
+  assert.match(r.stderr, /INFO {2}\[duckdb\] database settings .*memoryLimit="?286\.\d MiB"? threads=1/);
   const sums = (file: string): unknown => (JSON.parse(convene(['validate', '--db', file, '--json']).stdout) as { tables: unknown }).tables;
   assert.equal(sums(capped), sums(db));
 });
