@@ -28,8 +28,8 @@ let browser: Browser;
 
 test.before(async () => {
   assert.is(convene(['generate', '--out', bundle, '--seed', '3', '--scale', '0.01']).status, 0);
-  // Slow enough (about 10 s) that the page sees the run in progress.
-  emulator = await startEmulator(bundle, { tierScale: 100 });
+  // Slow enough (about 12 s) that the page sees the run in progress well before it ends.
+  emulator = await startEmulator(bundle, { tierScale: 70 });
   writeFileSync(configFile, JSON.stringify(emulator.config()));
   browser = await launchChromium();
 });
