@@ -18,6 +18,11 @@ export interface OpenOptions {
   /** DuckDB memory_limit, e.g. '512MB'. */
   memoryLimit?: string;
   threads?: number;
+  /**
+   * How long to keep trying while another process holds the file (a `convene serve` reading
+   * it for one request holds it for milliseconds); then DB_LOCKED. Default 3000 ms.
+   */
+  lockWaitMs?: number;
 }
 
 /**
@@ -45,13 +50,17 @@ export class Database {
     if (options.readOnly) config['access_mode'] = 'READ_ONLY';
     if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
     if (options.threads) config['threads'] = String(options.threads);
-    let instance: DuckDBInstance;
-    try {
-      instance = await DuckDBInstance.create(path, config);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      if (/lock/i.test(message)) throw new DatabaseError('DB_LOCKED', `the database is in use by another process (${firstLine(message)})`, err, path);
-      throw new DatabaseError('DB_OPEN_FAILED', `cannot open the database: ${firstLine(message)}`, err, path);
+    let instance: DuckDBInstance | undefined;
+    const deadline = Date.now() + (options.lockWaitMs ?? 3000);
+    for (let wait = 50; instance === undefined; wait = Math.min(wait * 2, 400)) {
+      try {
+        instance = await DuckDBInstance.create(path, config);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (!/lock/i.test(message)) throw new DatabaseError('DB_OPEN_FAILED', `cannot open the database: ${firstLine(message)}`, err, path);
+        if (Date.now() + wait > deadline) throw new DatabaseError('DB_LOCKED', `the database is in use by another process (${firstLine(message)})`, err, path);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
     }
     const connection = await instance.connect();
     await connection.run("SET TimeZone = 'UTC'");

@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
+import { DatabaseError } from '../../../src/core/errors.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Database } from '../../../src/sinks/duckdb/database.js';
@@ -40,6 +43,37 @@ test('a stream stays open while other statements run on the database', async () 
   }
   assert.is(seen, 50000);
   db.close();
+});
+
+/** Another process that opens the file, says so on stdout, and keeps it for `holdMs`. */
+async function holdElsewhere(path: string, holdMs: number): Promise<{ exited: Promise<unknown> }> {
+  const code = `import('@duckdb/node-api').then(async ({ DuckDBInstance }) => {
+    const i = await DuckDBInstance.create(${JSON.stringify(path)});
+    process.stdout.write('held\\n');
+    setTimeout(() => { i.closeSync(); process.exit(0); }, ${holdMs});
+  })`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  await once(child.stdout!, 'data');
+  return { exited };
+}
+
+test('opening a file another process holds briefly waits for it; held too long, DB_LOCKED names the file', async () => {
+  const path = join(scratch(), 'held.duckdb');
+  (await Database.open(path)).close();
+  let held = await holdElsewhere(path, 400);
+  const db = await Database.open(path, { lockWaitMs: 5000 });
+  db.close();
+  await held.exited;
+  held = await holdElsewhere(path, 3000);
+  const err = await Database.open(path, { lockWaitMs: 200 }).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  assert.instance(err, DatabaseError);
+  assert.is((err as DatabaseError).code, 'DB_LOCKED');
+  assert.ok(String((err as DatabaseError).subject ?? (err as Error).message).includes('held.duckdb'));
+  await held.exited;
 });
 
 test.run();
