@@ -281,11 +281,12 @@ export function meetingListQuery(f: Filters): FilteredQuery {
   const w = new Where();
   meetingWhere(f, 'm', w);
   const p = page(f);
+  // The page is chosen from meetings alone, then joined: a page of 50 joins 50 rows, not all.
   const sql =
     `SELECT m.id, m.start_time, m.kind, m.source, m.status, m.title, coalesce(CASE WHEN c.kind IN ('im', 'mpim') THEN c.name ELSE '#' || c.name END, m.channel_id) AS channel, m.organizer, ` +
     `json_array_length(m.participants) AS participants, x.messages, x.coordination_cost_minutes AS cost_minutes, x.time_to_schedule_ms ` +
-    `FROM meetings m LEFT JOIN meeting_metrics x ON x.meeting_id = m.id LEFT JOIN channels c ON c.id = m.channel_id` +
-    `${w.text()} ORDER BY m.start_time, m.id${p.sql}`;
+    `FROM (SELECT m.* FROM meetings m${w.text()} ORDER BY m.start_time, m.id${p.sql}) m LEFT JOIN meeting_metrics x ON x.meeting_id = m.id LEFT JOIN channels c ON c.id = m.channel_id ` +
+    `ORDER BY m.start_time, m.id`;
   return { sql, params: [...w.params, ...p.params] };
 }
 
