@@ -84,12 +84,17 @@ export function textWords(text: string): Set<string> {
 }
 
 const TITLE_WORDS = new WeakMap<CalendarEvent, string[]>();
+const PAIR_TITLE = /^\s*([\p{L}'.-]+)\s*(?:<>|\/|&)\s*([\p{L}'.-]+)/u;
 
 /** The distinctive words of an event's title ("standup", "retro", "1:1", a project name). */
 export function titleWordsOf(e: CalendarEvent): string[] {
   let w = TITLE_WORDS.get(e);
   if (w === undefined) {
-    w = [...textWords(e.summary ?? '')].filter((x) => !TITLE_STOPWORDS.has(x));
+    // "Ivan <> Viktor", "Marcus / Arjun 1:1": the names are people, whom a message names for other reasons
+    // ("action items: Ivan - …"); people are matched by attendance, not by title.
+    const names = PAIR_TITLE.exec(e.summary ?? '');
+    const people = names ? new Set([...textWords(`${names[1]} ${names[2]}`)]) : undefined;
+    w = [...textWords(e.summary ?? '')].filter((x) => !TITLE_STOPWORDS.has(x) && !people?.has(x));
     TITLE_WORDS.set(e, w);
   }
   return w;
