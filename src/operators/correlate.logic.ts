@@ -407,8 +407,13 @@ function preferNearestNamed(signal: Signal, scored: ScoredCandidate[]): void {
   let pick: ScoredCandidate | undefined;
   for (const s of scored) {
     if (s.titleScore === 0 || !s.evidence.includes('author:attendee')) continue;
+    // The next meeting that takes place; only a cancellation looks at cancelled ones.
+    if (s.event.status === 'cancelled' && signal.kind !== 'cancel') continue;
     if (looksBack ? s.event.end > signal.time : s.event.end <= signal.time) continue;
-    const nearer = pick === undefined || s.titleScore > pick.titleScore || (s.titleScore === pick.titleScore && (looksBack ? s.event.end > pick.event.end : s.event.start < pick.event.start));
+    const same = pick !== undefined && s.titleScore === pick.titleScore && s.event.start === pick.event.start;
+    const nearer = pick === undefined || s.titleScore > pick.titleScore || (s.titleScore === pick.titleScore && (looksBack ? s.event.end > pick.event.end : s.event.start < pick.event.start))
+      // At the same start, a cancellation means the instance that was cancelled.
+      || (same && signal.kind === 'cancel' && s.event.status === 'cancelled');
     if (nearer) pick = s;
   }
   if (pick === undefined) return;
