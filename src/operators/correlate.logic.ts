@@ -148,8 +148,14 @@ const AGENDA_REFERENCES = [
   /\bbringing .{1,60} to (?:the |our )?([^,:\n]{2,40})$/i,
 ];
 
+/** "declined, clashes with planning", "in a customer call then": what follows names the other meeting. */
+const CLASH = /\b(?:clash(?:es|ing)? with|conflicts? with|in an? (?:other )?|in another|double[- ]booked with)\b[^\n]*/i;
+/** "agenda: 1) …", "agenda (please read before): …", "agenda is in the invite - mostly …": topics only, no meeting named. */
+const AGENDA_ONLY = /^\s*agenda(?:\s*\([^)]*\))?(?: is in the invite)?\s*[:\-\u2013]/i;
+
 function meetingReference(text: string): string {
   const plain = text.trim().replace(/[\u2018\u2019]/g, "'");
+  if (AGENDA_ONLY.test(plain)) return '';
   for (const re of AGENDA_REFERENCES) {
     const m = re.exec(plain);
     if (m?.[1]) return m[1];
@@ -378,7 +384,7 @@ function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, m
  */
 export function scoreCandidates(signal: Signal, ctx: CorrelationContext, linking = false): Array<ScoredCandidate & { eligible: boolean }> {
   const linkKeys = new Set(signal.links.map(conferenceKey).filter((k): k is string => k !== null));
-  const messageWords = textWords(signal.kind === 'agenda' ? meetingReference(ctx.text) : ctx.text);
+  const messageWords = textWords(signal.kind === 'agenda' ? meetingReference(ctx.text) : signal.kind === 'decline' ? ctx.text.replace(CLASH, '') : ctx.text);
   const windows = ctx.windows ?? DEFAULT_WINDOWS;
   const list = candidates(signal, ctx.events, linkKeys, messageWords, windows, linking);
   const own = ownMeetingOf(signal, ctx, windows, messageWords);
