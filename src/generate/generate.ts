@@ -190,7 +190,8 @@ export function runGeneration(opts: GenerateOptions, logger: Logger = silentLogg
   for (const f of files.values()) f.close();
   drive.close();
   const dms = [...ws.dms.values()];
-  const mpims = [...ws.mpims.values()];
+  // A group DM opened for a conversation that then posted nothing has no folder, so it is not listed either.
+  const mpims = [...ws.mpims.values()].filter((c) => writer.wroteTo(c.folder));
   writeSlackMeta(slackDir, org, dms, mpims, startMs);
   writeDirectory(join(out, 'google', 'directory'), org);
   const peopleRows = writePeopleCsv(join(out, 'people.csv'), org);

@@ -46,6 +46,11 @@ export class SlackWriter {
   }
 
   /** Adds a message posted at `time`; `obj` holds every field but `ts`, which is assigned here. */
+  /** Whether any message was written to this channel folder. */
+  wroteTo(folder: string): boolean {
+    return this.folders.has(folder);
+  }
+
   add(ch: ChannelDef, obj: Record<string, unknown>, time: number, truth: TruthTag | null = null): Pending {
     const date = laDate(time);
     if (date <= this.flushedThrough) throw new Error(`internal: message for ${ch.folder}/${date} after that day was written`);
