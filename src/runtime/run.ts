@@ -39,6 +39,8 @@ export interface RunOptions {
   reporter?: Progress;
   /** Records pushed to convene since the last run (Slack Events API), taken as one more Slack source. */
   pushed?: { name: string; take(): Envelope[] };
+  /** When each alert rule was last posted, kept across the runs of one `convene watch`. */
+  alertsPosted?: Map<string, number>;
 }
 
 export interface RunResult {
@@ -147,7 +149,7 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
   const validation = await validateDatabase(db);
   await finishRun(db, runId, status, totals, validation, failure, clock(), resilience.errors);
   await markDegraded(db, runId, components);
-  await alertOnRun(db, runId, config.resilience.alerts, logger, clock(), config.resources.memoryCeilingMB);
+  await alertOnRun(db, runId, config.resilience.alerts, logger, clock(), config.resources.memoryCeilingMB, options.alertsPosted);
   await sink.close();
   db.close();
   const archived = config.archive.dir ? await archiveRun(config.db, runId, { root: config.archive.dir, retention: retentionOf(config.archive) }) : null;

@@ -122,3 +122,19 @@ export function slackPayload(alerts: readonly Alert[], f: Pick<AlertFacts, 'runI
   ];
   return { text, blocks };
 }
+
+/**
+ * The alerts to post now: a rule that was posted less than `repeatMs` ago and has kept firing
+ * since is held back. `lastPosted` (rule → time) is updated; rules that stopped firing are
+ * forgotten, so their next occurrence is posted at once.
+ */
+export function alertsToPost(alerts: readonly Alert[], lastPosted: Map<string, number>, now: number, repeatMs: number): Alert[] {
+  const firing = new Set(alerts.map((a) => a.rule));
+  for (const rule of [...lastPosted.keys()]) if (!firing.has(rule as AlertRule)) lastPosted.delete(rule);
+  const due = alerts.filter((a) => {
+    const last = lastPosted.get(a.rule);
+    return last === undefined || now - last >= repeatMs;
+  });
+  for (const a of due) lastPosted.set(a.rule, now);
+  return due;
+}

@@ -10,7 +10,7 @@ import { ConveneError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Database } from '../../sinks/duckdb/database.js';
 import { loadBreakers } from './breaker-store.js';
-import { evaluateAlerts, slackPayload, type Alert, type AlertFacts } from './alerts.logic.js';
+import { alertsToPost, evaluateAlerts, slackPayload, type Alert, type AlertFacts } from './alerts.logic.js';
 import type { AlertsConfig } from './config.js';
 
 export interface AlertOutcome {
@@ -87,15 +87,30 @@ export async function postAlerts(url: string, alerts: readonly Alert[], facts: P
  * Evaluates the rules for a finished run, logs each alert, and posts them when a webhook is set.
  * `memoryCeilingMB` is the runtime's `resources.memoryCeilingMB`, when one is configured.
  */
-export async function alertOnRun(db: Database, runId: string, config: AlertsConfig, logger: Logger, now: Date = new Date(), memoryCeilingMB?: number): Promise<AlertOutcome> {
+/**
+ * `lastPosted` (rule → when it was posted) is kept by a caller that checks again and again
+ * (`convene watch`, after every tick), so a rule that keeps firing is posted every
+ * `repeatMinutes`, not every tick; absent, everything that fires is posted.
+ */
+export async function alertOnRun(
+  db: Database,
+  runId: string,
+  config: AlertsConfig,
+  logger: Logger,
+  now: Date = new Date(),
+  memoryCeilingMB?: number,
+  lastPosted: Map<string, number> = new Map(),
+): Promise<AlertOutcome> {
   const facts = await alertFacts(db, runId, now, memoryCeilingMB);
   if (facts === null) return { alerts: [], delivered: null };
   const alerts = evaluateAlerts(config.rules, facts);
   for (const a of alerts) logger.warn({ alert: a.rule, severity: a.severity, runId, detail: a.detail }, `alert: ${a.title}`);
   if (alerts.length === 0 || config.webhookUrl === undefined) return { alerts, delivered: null };
+  const due = alertsToPost(alerts, lastPosted, now.getTime(), config.repeatMinutes * 60_000);
+  if (due.length === 0) return { alerts, delivered: null };
   try {
-    const status = await postAlerts(config.webhookUrl, alerts, facts, config.timeoutMs);
-    logger.info({ alerts: alerts.length, status }, 'alerts sent to the webhook');
+    const status = await postAlerts(config.webhookUrl, due, facts, config.timeoutMs);
+    logger.info({ alerts: due.length, status }, 'alerts sent to the webhook');
     return { alerts, delivered: true };
   } catch (err) {
     const e = err instanceof ConveneError ? err : new ConveneError('ALERT_DELIVERY_FAILED', String(err), { cause: err });

@@ -100,6 +100,7 @@ export type AlertRules = z.infer<typeof AlertRules>;
 export const AlertsConfig = z.object({
   webhookUrl: z.string().url().optional().describe('Where alerts are POSTed as Slack incoming-webhook JSON ({ text, blocks }); absent: alerts are only logged.'),
   timeoutMs: z.number().int().min(100).default(5_000).describe('How long one webhook POST may take.'),
+  repeatMinutes: z.number().min(0).default(60).describe('While a rule keeps firing in one process (convene watch, tick after tick), post it again only after this long; it is still logged each time. 0: every time.'),
   rules: AlertRules.default(AlertRules.parse({})).describe('When to alert.'),
 });
 export type AlertsConfig = z.infer<typeof AlertsConfig>;

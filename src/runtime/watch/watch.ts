@@ -51,10 +51,11 @@ export async function watch(loaded: LoadedConfig, options: WatchOptions): Promis
     stopped = true;
   });
   const results: RunResult[] = [];
+  const alertsPosted = new Map<string, number>();
   try {
     for (let tick = 1; !stopped && (options.ticks === undefined || tick <= options.ticks); tick++) {
       const started = Date.now();
-      const result = await collect(loaded, { logger: options.logger, progress: () => undefined, pushed: { name: 'slack-events', take: () => queue.drain() } });
+      const result = await collect(loaded, { logger: options.logger, progress: () => undefined, pushed: { name: 'slack-events', take: () => queue.drain() }, alertsPosted });
       results.push(result);
       const mark = await watermarkAfter(loaded, result.runId);
       options.onWatermark?.(mark);

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { evaluateAlerts, slackPayload, type AlertFacts } from '../../../../src/runtime/resilience/alerts.logic.js';
+import { alertsToPost, evaluateAlerts, slackPayload, type Alert, type AlertFacts } from '../../../../src/runtime/resilience/alerts.logic.js';
 import { AlertRules } from '../../../../src/runtime/resilience/config.js';
 
 const rules = AlertRules.parse({});
@@ -74,6 +74,19 @@ test('the webhook payload is what a Slack incoming webhook takes: text, and bloc
   assert.is(section.text.type, 'mrkdwn');
   assert.match(section.text.text, /^:warning: \*run r1 \(run\) ended partial\*/);
   assert.ok(JSON.parse(JSON.stringify(p)));
+});
+
+test('a rule that keeps firing is posted again only after the repeat interval; one that stopped is posted at once when it returns', () => {
+  const partial: Alert = { rule: 'run-status', severity: 'warning', title: 'run partial', detail: '' };
+  const errors: Alert = { rule: 'error-rate', severity: 'warning', title: 'errors', detail: '' };
+  const posted = new Map<string, number>();
+  const hour = 3_600_000;
+  assert.equal(alertsToPost([partial], posted, 0, hour).map((a) => a.rule), ['run-status']);
+  assert.equal(alertsToPost([partial, errors], posted, 60_000, hour).map((a) => a.rule), ['error-rate']);
+  assert.equal(alertsToPost([partial, errors], posted, hour, hour).map((a) => a.rule), ['run-status']);
+  assert.equal(alertsToPost([errors], posted, hour + 1, hour).map((a) => a.rule), []);
+  assert.equal(alertsToPost([partial, errors], posted, hour + 2, hour).map((a) => a.rule), ['run-status']);
+  assert.equal(alertsToPost([partial], new Map(), 0, 0).length, 1);
 });
 
 test.run();
