@@ -66,20 +66,16 @@ export class DbAccess {
   }
 
   /** Runs `work` on the database (borrowed from a run in this process, or opened read-only). */
-  async read<T>(work: (db: Database) => Promise<T>): Promise<T> {
-    const borrowed = liveStatus.borrowDatabase(this.dbPath);
-    if (borrowed) {
-      try {
-        return await work(borrowed);
-      } finally {
-        liveStatus.releaseDatabase();
-      }
-    }
-    return this.open(true, work);
+  read<T>(work: (db: Database) => Promise<T>): Promise<T> {
+    return this.use(true, work);
   }
 
   /** Runs `work` with the database open for writing (breaker overrides), briefly. */
-  async write<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  write<T>(work: (db: Database) => Promise<T>): Promise<T> {
+    return this.use(false, work);
+  }
+
+  private async use<T>(readOnly: boolean, work: (db: Database) => Promise<T>): Promise<T> {
     const borrowed = liveStatus.borrowDatabase(this.dbPath);
     if (borrowed) {
       try {
@@ -88,7 +84,7 @@ export class DbAccess {
         liveStatus.releaseDatabase();
       }
     }
-    return this.open(false, work);
+    return this.open(readOnly, work);
   }
 
   /** Exports share one temporary table name on a connection: one at a time. */
