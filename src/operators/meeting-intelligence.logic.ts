@@ -19,7 +19,7 @@
  */
 import { envelope, type Envelope } from '../core/envelope.js';
 import { messageKey, type CalendarEvent, type Channel, type Meeting, type MeetingMetrics, type Message, type MessageLink, type Signal } from '../core/records.js';
-import { DEFAULT_WINDOWS, linkToEvent, membersMeetBetween, type CorrelationWindows } from './correlate.logic.js';
+import { DEFAULT_WINDOWS, linkToEvent, membersMeetBetween, type CorrelationContext, type CorrelationWindows } from './correlate.logic.js';
 import type { EventIndex } from './event-index.logic.js';
 import type { IdentityIndex } from './identity.logic.js';
 import { detectSignal, isBareDecline, isHuddleMessage } from './meeting-signals.logic.js';
@@ -27,6 +27,7 @@ import { computeMeetingMetrics, DEFAULT_HOURLY_RATE, type MetricsAttendee } from
 import { offsetMinutesAt } from './time-expressions.logic.js';
 
 export const ORIGIN = 'meeting-intelligence';
+export const SMALL_CHANNEL_MEMBERS = 8;
 const ADHOC_DURATION_MS = 30 * 60_000;
 const ADHOC_MERGE_MS = 15 * 60_000;
 /** A channel with more live threads than this forgets the oldest; replies to them are read without context. */
@@ -37,7 +38,6 @@ const MAX_THREADS_PER_CHANNEL = 20_000;
  */
 const CHANNEL_CONTEXT_MS = 30 * 60_000;
 const SMALL_CHANNEL_CONTEXT_MS = 3 * 3_600_000;
-const SMALL_CHANNEL_MEMBERS = 8;
 /** How long a DM's unsettled exchange stays open to a message that moves it. */
 const MOVE_CONTEXT_MS = 8 * 3_600_000;
 /** How soon the members' meeting must start for a bare "can't make it" in their DM to be about it. */
@@ -49,6 +49,89 @@ const DRIVE_ID = /(?:docs\.google\.com\/(?:document|spreadsheets|presentation|fo
 
 export function driveIdsIn(text: string): string[] {
   return [...text.matchAll(DRIVE_ID)].map((m) => m[1]!);
+}
+
+/** The author's UTC offset at a message. The profile's offset is a snapshot of today's; the zone name gives the offset at the message's instant. */
+export function authorOffsetMinutes(zone: { tz: string | null; offsetMinutes: number | null }, at: number): number {
+  return zone.tz !== null ? offsetMinutesAt(zone.tz, at) : zone.offsetMinutes ?? 0;
+}
+
+/**
+ * The context a message is linked with: its thread's for a reply, the channel exchange's for a
+ * top-level message read as an answer to it, none for an aside ("unrelated, but…", "btw…"),
+ * which opens another subject.
+ */
+export function answeredContext<T>(m: Message, signal: Signal, context: T | undefined): T | undefined {
+  const isReply = m.threadTs !== null && m.threadTs !== m.ts;
+  return !ASIDE.test(m.text) && (isReply || signal.evidence.some((e) => e.startsWith('channel:'))) ? context : undefined;
+}
+
+/**
+ * "I'll have to skip this one" in a DM or small group, a few hours before the members' meeting:
+ * the calendar is its context. Null when the message is no bare decline or no such meeting is near.
+ */
+export function declineBeforeMembersMeet(m: Message, events: EventIndex, authorEmail: string | undefined, memberEmails: readonly string[]): Signal | null {
+  if (authorEmail === undefined || !isBareDecline(m) || !membersMeetBetween(events, authorEmail, memberEmails, m.time, m.time + BARE_DECLINE_AHEAD_MS)) return null;
+  return { channelId: m.channelId, ts: m.ts, time: m.time, userId: m.userId, threadTs: m.threadTs, kind: 'decline', confidence: 0.6, evidence: ['cue:decline', 'calendar:members-meet-soon'], times: [], links: [] };
+}
+
+/** How long after a top-level meeting message an unthreaded message may answer it, by the channel's member count. */
+export function channelContextWindowMs(members: number): number {
+  return members <= SMALL_CHANNEL_MEMBERS ? SMALL_CHANNEL_CONTEXT_MS : CHANNEL_CONTEXT_MS;
+}
+
+/** What linking one message reads besides its own words. */
+export interface LinkingInputSource {
+  readonly message: Message;
+  readonly signal: Signal;
+  readonly identities: IdentityIndex;
+  readonly events: EventIndex;
+  readonly windows: CorrelationWindows;
+  readonly channelMemberEmails: string[];
+  /**
+   * The thread the message replies in, or the channel exchange it answers, with the meeting
+   * (event id or Slack-only id) linked to it so far; undefined when the message is read on its own
+   * (a top-level message that answers nothing, or an aside).
+   */
+  readonly context: { meetingId: string | null } | undefined;
+  /** The author's UTC offset at the message (`authorOffsetMinutes`). */
+  readonly tzOffsetMinutes: number;
+  /** Who answered the message (Slack ids), when they decide between events at its stated time. */
+  readonly participants?: readonly string[];
+}
+
+/**
+ * The signal and correlation context a message is linked with. The replay and `convene explain`
+ * both build them here, so explain scores the candidates the replay scored.
+ */
+export function linkingInput(src: LinkingInputSource): { signal: Signal; ctx: CorrelationContext } {
+  const { message: m, signal, identities, events } = src;
+  const isReply = m.threadTs !== null && m.threadTs !== m.ts;
+  const authorEmail = m.userId ? identities.emailForSlackId(m.userId) : undefined;
+  const emailsOf = (ids: readonly string[]): string[] => ids.map((u) => identities.emailForSlackId(u)).filter((e): e is string => e !== undefined);
+  const threadEvent = src.context?.meetingId && events.get(src.context.meetingId) ? src.context.meetingId : undefined;
+  // A counter-proposal in a thread ("clash at 2:15, 1:15 tomorrow ok?") names the old time
+  // and the new one: the old one is the thread's meeting, the new one says where it went.
+  const threadStart = threadEvent ? events.get(threadEvent)!.start : undefined;
+  const counter = isReply && threadStart !== undefined && (signal.kind === 'reschedule' || signal.kind === 'propose') && signal.times.length >= 2;
+  const quarter = 15 * 60_000;
+  const day = 86_400_000;
+  // The old time may come without its day ("clash at 2:15"): the same clock time counts as it.
+  const isOld = (t: Signal['times'][number]): boolean =>
+    Math.abs(t.start - threadStart!) <= quarter || (!t.certain && Math.abs((((t.start - threadStart! + day / 2) % day) + day) % day - day / 2) <= quarter);
+  const newTimes = counter ? signal.times.filter((t) => !isOld(t)) : signal.times;
+  const text = `${m.text}\n${m.extraText}`;
+  const base = { ...(authorEmail ? { authorEmail } : {}), windows: src.windows, channelMemberEmails: src.channelMemberEmails, text, events };
+  // Those who answered a proposal decide between the events at its time by who they are: its people alone, no one mentioned.
+  if (src.participants !== undefined) return { signal, ctx: { ...base, mentionedEmails: [], participantEmails: emailsOf(src.participants) } };
+  const ctx: CorrelationContext = {
+    ...base,
+    mentionedEmails: emailsOf(m.mentions),
+    ...(threadEvent ? { threadMeetingId: threadEvent, contextIsChannel: !isReply } : {}),
+    standalone: !isReply && src.context === undefined,
+    tzOffsetMinutes: src.tzOffsetMinutes,
+  };
+  return { signal: newTimes.length === signal.times.length || newTimes.length === 0 ? signal : { ...signal, times: newTimes }, ctx };
 }
 
 export interface MeetingIntelligenceOptions {
@@ -76,7 +159,7 @@ interface ThreadState {
   /** The thread's meeting signals so far, which a later message that names the meeting relinks. */
   signals?: Signal[];
   /** The parent, when its stated time decided the thread's meeting: who answers may decide again. */
-  decider?: { signal: Signal; text: string; author: string | null };
+  decider?: { signal: Signal; message: Message };
   /** Slack ids of the people who answered in the thread. */
   repliers?: Set<string>;
 }
@@ -133,7 +216,7 @@ export class MeetingIntelligence {
     }
     const isReply = m.threadTs !== null && m.threadTs !== m.ts;
     const size = this.members.get(m.channelId)?.length ?? Number.POSITIVE_INFINITY;
-    const window = size <= SMALL_CHANNEL_MEMBERS ? SMALL_CHANNEL_CONTEXT_MS : CHANNEL_CONTEXT_MS;
+    const window = channelContextWindowMs(size);
     const recent = !isReply && this.recent !== null && m.time - this.recent.at <= window ? this.recent : undefined;
     const thread = isReply ? this.threads.get(m.threadTs!) : recent;
     let signal = detectSignal({
@@ -143,8 +226,9 @@ export class MeetingIntelligence {
       ...(thread ? { parent: { signal: thread.signal, text: thread.parentText } } : {}),
     });
     // "I'll have to skip this one" in a DM, a few hours before the members' meeting: the calendar is its context.
-    if (signal === null && !isReply && size <= SMALL_CHANNEL_MEMBERS && isBareDecline(m) && this.membersMeetSoon(m)) {
-      signal = { channelId: m.channelId, ts: m.ts, time: m.time, userId: m.userId, threadTs: m.threadTs, kind: 'decline', confidence: 0.6, evidence: ['cue:decline', 'calendar:members-meet-soon'], times: [], links: [] };
+    if (signal === null && !isReply && size <= SMALL_CHANNEL_MEMBERS) {
+      const author = m.userId ? this.deps.identities.emailForSlackId(m.userId) : undefined;
+      signal = declineBeforeMembersMeet(m, this.deps.events, author, this.channelMemberEmails(m.channelId));
     }
     let own: ThreadState | undefined;
     if (!isReply && (m.isThreadParent || m.replyCount > 0 || m.threadTs === m.ts || isHuddleMessage(m))) {
@@ -178,7 +262,7 @@ export class MeetingIntelligence {
       this.linked.set(key, { link, signal });
       if (own) {
         own.meetingId = link.meetingId;
-        if (link.method === 'time') own.decider = { signal, text: `${m.text}\n${m.extraText}`, author: m.userId };
+        if (link.method === 'time') own.decider = { signal, message: m };
       } else if (isReply && thread?.decider && m.userId !== null && (signal.kind === 'confirm' || signal.kind === 'decline')) {
         out.push(...this.redecideByRepliers(thread, m));
       }
@@ -209,15 +293,15 @@ export class MeetingIntelligence {
   private redecideByRepliers(thread: ThreadState, m: Message): IntelligenceOutput[] {
     const decider = thread.decider!;
     (thread.repliers ??= new Set()).add(m.userId!);
-    if (m.userId === decider.author || thread.meetingId === null) return [];
-    const ids = this.deps.identities;
-    const authorEmail = decider.author ? ids.emailForSlackId(decider.author) : undefined;
-    const participantEmails = [...thread.repliers].filter((u) => u !== decider.author).map((u) => ids.emailForSlackId(u)).filter((e): e is string => e !== undefined);
-    if (participantEmails.length === 0) return [];
-    const again = linkToEvent(decider.signal, {
-      ...(authorEmail ? { authorEmail } : {}), mentionedEmails: [], participantEmails, windows: this.windows,
-      channelMemberEmails: this.channelMemberEmails(m.channelId), text: decider.text, events: this.deps.events,
+    const author = decider.message.userId;
+    if (m.userId === author || thread.meetingId === null) return [];
+    const participants = [...thread.repliers].filter((u) => u !== author);
+    const input = linkingInput({
+      message: decider.message, signal: decider.signal, identities: this.deps.identities, events: this.deps.events, windows: this.windows,
+      channelMemberEmails: this.channelMemberEmails(m.channelId), context: undefined, tzOffsetMinutes: this.offsetFor(decider.message), participants,
     });
+    if (input.ctx.participantEmails?.length === 0) return [];
+    const again = linkToEvent(input.signal, input.ctx);
     if (again === null || again.method !== 'time' || again.eventId === thread.meetingId) return [];
     // Only between events at the same time: the time already said which; the people say which of those.
     const before = this.deps.events.get(thread.meetingId);
@@ -312,24 +396,14 @@ export class MeetingIntelligence {
     return out;
   }
 
-  private membersMeetSoon(m: Message): boolean {
-    const author = m.userId ? this.deps.identities.emailForSlackId(m.userId) : undefined;
-    return author !== undefined && membersMeetBetween(this.deps.events, author, this.channelMemberEmails(m.channelId), m.time, m.time + BARE_DECLINE_AHEAD_MS);
-  }
-
   private offsetFor(m: Message): number {
-    if (m.userId === null) return 0;
-    const { tz, offsetMinutes } = this.deps.timezoneOf(m.userId);
-    // The profile's offset is a snapshot of today's; the zone name gives the offset at the message's instant.
-    return tz !== null ? offsetMinutesAt(tz, m.time) : offsetMinutes ?? 0;
+    return m.userId === null ? 0 : authorOffsetMinutes(this.deps.timezoneOf(m.userId), m.time);
   }
 
   private link(m: Message, signal: Signal, context: ThreadState | undefined): { link: MessageLink; meeting?: Meeting } | null {
     const base = { channelId: m.channelId, ts: m.ts, kind: signal.kind };
     const isReply = m.threadTs !== null && m.threadTs !== m.ts;
-    // "unrelated, but…" / "btw…" in a thread opens another subject: the thread's meeting is no guide.
-    const aside = ASIDE.test(m.text);
-    const thread = !aside && (isReply || signal.evidence.some((e) => e.startsWith('channel:'))) ? context : undefined;
+    const thread = answeredContext(m, signal, context);
     if (signal.kind === 'huddle' && m.huddle !== null && isHuddleMessage(m)) {
       const meeting = this.huddleMeeting(m);
       return { meeting, link: { ...base, meetingId: meeting.id, confidence: 0.99, method: 'huddle', evidence: ['huddle:room'] } };
@@ -340,31 +414,11 @@ export class MeetingIntelligence {
       return { link: { ...base, meetingId: threadSlack.id, confidence: 0.8, method: 'thread', evidence: ['thread:parent'] } };
     }
 
-    const identities = this.deps.identities;
-    const authorEmail = m.userId ? identities.emailForSlackId(m.userId) : undefined;
-    const mentionedEmails = m.mentions.map((u) => identities.emailForSlackId(u)).filter((e): e is string => e !== undefined);
-    const threadEvent = thread?.meetingId && this.deps.events.get(thread.meetingId) ? thread.meetingId : undefined;
-    // A counter-proposal in a thread ("clash at 2:15, 1:15 tomorrow ok?") names the old time
-    // and the new one: the old one is the thread's meeting, the new one says where it went.
-    const threadStart = threadEvent ? this.deps.events.get(threadEvent)!.start : undefined;
-    const counter = isReply && threadStart !== undefined && (signal.kind === 'reschedule' || signal.kind === 'propose') && signal.times.length >= 2;
-    const quarter = 15 * 60_000;
-    const day = 86_400_000;
-    // The old time may come without its day ("clash at 2:15"): the same clock time counts as it.
-    const isOld = (t: Signal['times'][number]): boolean =>
-      Math.abs(t.start - threadStart!) <= quarter || (!t.certain && Math.abs((((t.start - threadStart! + day / 2) % day) + day) % day - day / 2) <= quarter);
-    const newTimes = counter ? signal.times.filter((t) => !isOld(t)) : signal.times;
-    const found = linkToEvent(newTimes.length === signal.times.length || newTimes.length === 0 ? signal : { ...signal, times: newTimes }, {
-      ...(authorEmail ? { authorEmail } : {}),
-      mentionedEmails,
-      windows: this.windows,
-      channelMemberEmails: this.channelMemberEmails(m.channelId),
-      text: `${m.text}\n${m.extraText}`,
-      events: this.deps.events,
-      ...(threadEvent ? { threadMeetingId: threadEvent, contextIsChannel: !isReply } : {}),
-      standalone: !isReply && thread === undefined,
-      tzOffsetMinutes: this.offsetFor(m),
+    const input = linkingInput({
+      message: m, signal, identities: this.deps.identities, events: this.deps.events, windows: this.windows,
+      channelMemberEmails: this.channelMemberEmails(m.channelId), context: thread ? { meetingId: thread.meetingId } : undefined, tzOffsetMinutes: this.offsetFor(m),
     });
+    const found = linkToEvent(input.signal, input.ctx);
     if (found) {
       return { link: { ...base, meetingId: found.eventId, confidence: found.confidence, method: found.method, evidence: found.evidence } };
     }

@@ -4,18 +4,22 @@
  * it from the database, runs detection and correlation again as the replay did, and prints
  * the detection, the stored link, and every candidate event with its score and cues.
  *
- * The replay saw the whole conversation; explain rebuilds the context that matters most (the
- * thread parent and the meeting it is linked to, the channel's members) and says so when the
- * stored link came from context it cannot rebuild (a later reply that moved the thread).
+ * The replay saw the whole conversation; explain rebuilds the context it read the message with
+ * from what it stored (the thread's or channel exchange's latest meeting signal and meeting, the
+ * channel's members, the author's zone, who answered a proposal) and links through the same
+ * `linkingInput` the replay uses, so its chosen event is the replay's. It says so when the stored
+ * link came from context it cannot rebuild (a later reply that moved the thread).
  */
 import { existsSync } from 'node:fs';
 import { InputError, UsageError } from '../../core/errors.js';
 import type { CalendarEvent, Message, Person, Signal } from '../../core/records.js';
-import { DEFAULT_WINDOWS, THRESHOLD, scoreCandidates, type CorrelationContext } from '../../operators/correlate.logic.js';
+import { DEFAULT_WINDOWS, THRESHOLD, linkToEvent, scoreCandidates } from '../../operators/correlate.logic.js';
 import { EventIndex } from '../../operators/event-index.logic.js';
 import { IdentityIndex } from '../../operators/identity.logic.js';
 import { detectSignal } from '../../operators/meeting-signals.logic.js';
-import { offsetMinutesAt } from '../../operators/time-expressions.logic.js';
+import {
+  SMALL_CHANNEL_MEMBERS, answeredContext, authorOffsetMinutes, channelContextWindowMs, declineBeforeMembersMeet, linkingInput,
+} from '../../operators/meeting-intelligence.logic.js';
 import { Database, type Row } from '../../sinks/duckdb/database.js';
 import { mapSlackMessage } from '../../sources/slack-export/slack-export.mapping.js';
 
@@ -49,6 +53,8 @@ export interface Explanation {
   detection: { related: boolean; kind: string | null; confidence: number; evidence: string[]; times: Array<{ text: string; start: string; certain: boolean }> };
   stored: { signal: string | null; link: { meetingId: string; method: string; confidence: number; evidence: string[] } | null };
   thread: { parentText: string; parentMeeting: string | null } | null;
+  /** The event linking chooses with the rebuilt context (null: none); a thread's later reply may still have moved the stored link. */
+  chosen: { eventId: string; method: string } | null;
   candidates: Array<{ eventId: string; title: string | null; start: string; status: string; score: number; eligible: boolean; evidence: string[] }>;
   verdict: string;
 }
@@ -67,14 +73,86 @@ async function loadMessage(db: Database, channel: string, ts: string): Promise<{
   return { message: mapped.value, channelId };
 }
 
+/** A stored signal row as the replay emitted it. */
+function rowToSignal(r: Row): Signal {
+  return {
+    channelId: String(r['channel_id']), ts: String(r['ts']), time: Number(r['time_ms']), userId: str(r['user_id']),
+    kind: String(r['kind']) as Signal['kind'], confidence: Number(r['confidence']), evidence: jsonList(r['evidence']),
+    times: jsonList(r['times']), links: jsonList(r['links']), threadTs: str(r['thread_ts']),
+  };
+}
+
+const SIGNAL_COLUMNS = 'channel_id, ts, epoch_ms(time) AS time_ms, user_id, kind, confidence, evidence, times, links, thread_ts';
+
+/**
+ * The meeting of a thread (or a channel exchange) as the replay had it when the message came:
+ * its first message's link, or else the first answer before the message that named a meeting by
+ * its link, time or title (it settled the exchange). The links are the final ones, which a later
+ * message may have moved.
+ */
+async function exchangeMeetingOf(db: Database, channelId: string, anchorTs: string, beforeTs: string, inThread: boolean): Promise<string | null> {
+  const own = (await db.all('SELECT meeting_id FROM message_links WHERE channel_id = ? AND ts = ?', [channelId, anchorTs]))[0];
+  if (own) return String(own['meeting_id']);
+  const answers = inThread
+    ? 'l.ts IN (SELECT ts FROM signals WHERE channel_id = ? AND thread_ts = ?)'
+    : "l.ts IN (SELECT ts FROM signals WHERE channel_id = ? AND (thread_ts IS NULL OR thread_ts = ts) AND ts > ? AND CAST(evidence AS VARCHAR) LIKE '%\"channel:%')";
+  const settled = (await db.all(
+    `SELECT l.meeting_id FROM message_links l WHERE l.channel_id = ? AND ${answers} AND l.ts > ? AND l.ts < ? AND l.method IN ('link', 'time', 'title')
+     ORDER BY l.ts LIMIT 1`,
+    [channelId, channelId, anchorTs, anchorTs, beforeTs],
+  ))[0];
+  return settled ? String(settled['meeting_id']) : null;
+}
+
+/**
+ * The context the replay read the message with, rebuilt from what it stored: for a reply, the
+ * thread's latest meeting signal before it and the meeting its parent is linked to; for a
+ * top-level message, the channel's latest top-level meeting message (not itself an answer)
+ * within the channel's context window. The meeting is the one stored at the end of the replay,
+ * which a later message may have moved.
+ */
+async function contextOf(db: Database, m: Message, channelId: string, memberCount: number): Promise<{ parent: { signal: Signal | null; text: string }; meetingId: string | null } | undefined> {
+  const isReply = m.threadTs !== null && m.threadTs !== m.ts;
+  if (isReply) {
+    const p = await loadMessage(db, channelId, m.threadTs!).catch(() => null);
+    if (!p) return undefined;
+    const latest = (await db.all(
+      `SELECT ${SIGNAL_COLUMNS} FROM signals WHERE channel_id = ? AND (ts = ? OR thread_ts = ?) AND ts < ? ORDER BY ts DESC LIMIT 1`,
+      [channelId, m.threadTs!, m.threadTs!, m.ts],
+    ))[0];
+    return { parent: { signal: latest ? rowToSignal(latest) : null, text: p.message.text }, meetingId: await exchangeMeetingOf(db, channelId, m.threadTs!, m.ts, true) };
+  }
+  const rows = await db.all(
+    `SELECT ${SIGNAL_COLUMNS} FROM signals WHERE channel_id = ? AND ts < ? AND (thread_ts IS NULL OR thread_ts = ts)
+       AND CAST(evidence AS VARCHAR) NOT LIKE '%"channel:%'
+     ORDER BY ts DESC LIMIT 1`,
+    [channelId, m.ts],
+  );
+  const latest = rows[0];
+  if (!latest) return undefined;
+  const signal = rowToSignal(latest);
+  if (m.time - signal.time > channelContextWindowMs(memberCount)) return undefined;
+  const p = await loadMessage(db, channelId, signal.ts).catch(() => null);
+  return { parent: { signal, text: p?.message.text ?? '' }, meetingId: await exchangeMeetingOf(db, channelId, signal.ts, m.ts, false) };
+}
+
+/** Who answered a proposal in its thread with a yes or a no (not its author), when the replay let them decide its meeting. */
+async function answerersOf(db: Database, m: Message, channelId: string): Promise<string[]> {
+  const rows = await db.all(
+    `SELECT DISTINCT user_id FROM signals WHERE channel_id = ? AND thread_ts = ? AND ts <> ? AND kind IN ('confirm', 'decline') AND user_id IS NOT NULL`,
+    [channelId, m.ts, m.ts],
+  );
+  return rows.map((r) => String(r['user_id'])).filter((u) => u !== m.userId).sort();
+}
+
 export async function explainMessage(db: Database, channel: string, ts: string): Promise<Explanation> {
   const { message: m, channelId } = await loadMessage(db, channel, ts);
   const identities = new IdentityIndex();
-  const zones = new Map<string, string | null>();
+  const zones = new Map<string, { tz: string | null; offsetMinutes: number | null }>();
   for (const r of await db.all('SELECT * FROM people')) {
     const p = rowToPerson(r);
     identities.add(p);
-    if (p.slackUserId) zones.set(p.slackUserId, p.timezone);
+    if (p.slackUserId) zones.set(p.slackUserId, { tz: p.timezone, offsetMinutes: p.tzOffsetMinutes });
   }
   const events = new EventIndex();
   const from = m.time - DEFAULT_WINDOWS.followUpMs - 2 * 86_400_000;
@@ -87,42 +165,39 @@ export async function explainMessage(db: Database, channel: string, ts: string):
   )) {
     events.add(rowToEvent(r));
   }
-  const tz = m.userId ? zones.get(m.userId) ?? null : null;
-  const offset = offsetMinutesAt(tz, m.time);
+  const zone = m.userId ? zones.get(m.userId) : undefined;
+  const offset = authorOffsetMinutes(zone ?? { tz: null, offsetMinutes: null }, m.time);
+  const members = jsonList<string>((await db.all('SELECT members FROM channels WHERE id = ?', [channelId]))[0]?.['members']);
+  const memberEmails = members.map((u) => identities.emailForSlackId(u)).filter((e): e is string => e !== undefined);
+  // The replay reads a channel it has no member list for as a big one.
+  const memberCount = members.length > 0 ? members.length : Number.POSITIVE_INFINITY;
 
   const isReply = m.threadTs !== null && m.threadTs !== m.ts;
-  let thread: Explanation['thread'] = null;
-  let parent: { signal: Signal | null; text: string } | undefined;
-  if (isReply) {
-    const p = await loadMessage(db, channelId, m.threadTs!).catch(() => null);
-    if (p) {
-      const pZone = p.message.userId ? zones.get(p.message.userId) ?? null : null;
-      parent = { signal: detectSignal({ message: p.message, tzOffsetMinutes: offsetMinutesAt(pZone, p.message.time), tz: pZone }), text: p.message.text };
-      const link = (await db.all('SELECT meeting_id FROM message_links WHERE channel_id = ? AND ts = ?', [channelId, m.threadTs!]))[0];
-      thread = { parentText: p.message.text, parentMeeting: link ? String(link['meeting_id']) : null };
-    }
+  const context = await contextOf(db, m, channelId, memberCount);
+  const thread: Explanation['thread'] = isReply && context ? { parentText: context.parent.text, parentMeeting: context.meetingId } : null;
+  let signal = detectSignal({ message: m, tzOffsetMinutes: offset, tz: zone?.tz ?? null, ...(context ? { parent: context.parent } : {}) });
+  if (signal === null && !isReply && memberCount <= SMALL_CHANNEL_MEMBERS) {
+    signal = declineBeforeMembersMeet(m, events, m.userId ? identities.emailForSlackId(m.userId) : undefined, memberEmails);
   }
-  const signal = detectSignal({ message: m, tzOffsetMinutes: offset, tz, ...(parent ? { parent } : {}) });
   const storedSignal = (await db.all('SELECT kind FROM signals WHERE channel_id = ? AND ts = ?', [channelId, m.ts]))[0];
   const storedLink = (await db.all('SELECT meeting_id, method, confidence, evidence FROM message_links WHERE channel_id = ? AND ts = ?', [channelId, m.ts]))[0];
-  const members = jsonList<string>((await db.all('SELECT members FROM channels WHERE id = ?', [channelId]))[0]?.['members']);
 
   let candidates: Explanation['candidates'] = [];
+  let chosen: Explanation['chosen'] = null;
   let verdict: string;
   if (signal === null) {
     verdict = storedSignal ? 'detected in the replay only: its context (an earlier message in the channel) made it meeting-related' : 'not meeting-related: no cue named a specific meeting or did something to one';
   } else {
-    const authorEmail = m.userId ? identities.emailForSlackId(m.userId) : undefined;
-    const threadMeeting = thread?.parentMeeting && events.get(thread.parentMeeting) ? thread.parentMeeting : undefined;
-    const ctx: CorrelationContext = {
-      ...(authorEmail ? { authorEmail } : {}),
-      mentionedEmails: m.mentions.map((u) => identities.emailForSlackId(u)).filter((e): e is string => e !== undefined),
-      channelMemberEmails: members.map((u) => identities.emailForSlackId(u)).filter((e): e is string => e !== undefined),
-      text: `${m.text}\n${m.extraText}`,
-      events,
-      ...(threadMeeting ? { threadMeetingId: threadMeeting } : {}),
-    };
-    candidates = scoreCandidates(signal, ctx).slice(0, 12).map((c) => ({
+    const redecided = storedLink !== undefined && jsonList<string>(storedLink['evidence']).includes('repliers:attendees') && !isReply;
+    const participants = redecided ? await answerersOf(db, m, channelId) : undefined;
+    const input = linkingInput({
+      message: m, signal, identities, events, windows: DEFAULT_WINDOWS, channelMemberEmails: memberEmails,
+      context: answeredContext(m, signal, context ? { meetingId: context.meetingId } : undefined), tzOffsetMinutes: offset,
+      ...(participants ? { participants } : {}),
+    });
+    const link = linkToEvent(input.signal, input.ctx);
+    chosen = link ? { eventId: link.eventId, method: link.method } : null;
+    candidates = scoreCandidates(input.signal, input.ctx).slice(0, 12).map((c) => ({
       eventId: c.event.id, title: c.event.summary, start: new Date(c.event.start).toISOString(), status: c.event.status,
       score: Math.round(c.score * 1000) / 1000, eligible: c.eligible, evidence: c.evidence,
     }));
@@ -156,6 +231,7 @@ export async function explainMessage(db: Database, channel: string, ts: string):
         : null,
     },
     thread,
+    chosen,
     candidates,
     verdict,
   };
@@ -170,6 +246,7 @@ export function formatExplanation(x: Explanation): string {
   lines.push(x.detection.related ? `detected  ${x.detection.kind} ${x.detection.confidence.toFixed(2)}: ${x.detection.evidence.join('  ')}` : 'detected  not meeting-related');
   for (const t of x.detection.times) lines.push(`          "${t.text}" = ${t.start}${t.certain ? '' : ' (approximate)'}`);
   lines.push(`stored    ${x.stored.signal ?? 'no signal'}; ${x.stored.link ? `linked to ${x.stored.link.meetingId} by ${x.stored.link.method} (${x.stored.link.confidence}; ${x.stored.link.evidence.join(', ')})` : 'not linked'}`);
+  if (x.detection.related) lines.push(`chosen    ${x.chosen ? `${x.chosen.eventId} by ${x.chosen.method}` : 'none'} (linking again with the rebuilt context)`);
   lines.push(`verdict   ${x.verdict}`);
   if (x.candidates.length > 0) {
     lines.push('candidates (score, start, event, cues; * = a link, time or title points at it)');
