@@ -3,7 +3,7 @@
  * `Database`: SQL with parameters, row objects in plain JS values, and bulk appends.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DuckDBConnection, DuckDBInstance, timestampTZValue, type DuckDBAppender, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, timestampTZValue, type DuckDBAppender, type DuckDBPreparedStatement, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
 import { DatabaseError } from '../../core/errors.js';
 
 export type SqlParam = string | number | boolean | null | bigint;
@@ -31,6 +31,8 @@ export interface OpenOptions {
  */
 const insideTransaction = new AsyncLocalStorage<Database>();
 
+const PREPARED_MAX = 64;
+
 export class Database {
   /**
    * One statement at a time on the shared connection. DuckDB connections are not safe for
@@ -38,6 +40,12 @@ export class Database {
    * intelligence paging stored messages) fails with "closed pending query result".
    */
   private tail: Promise<unknown> = Promise.resolve();
+  /**
+   * Statements with parameters, prepared once and bound again each time: the same few queries
+   * run once per page or batch (stored messages, upserts, checkpoints). Newest last; the
+   * oldest is dropped past PREPARED_MAX.
+   */
+  private readonly prepared = new Map<string, DuckDBPreparedStatement>();
 
   private constructor(
     readonly path: string,
@@ -75,10 +83,27 @@ export class Database {
     return result;
   }
 
+  /** Runs one statement; with parameters, through the prepared-statement cache. Call inside `exclusive`. */
+  private async execute(sql: string, params: readonly SqlParam[]): Promise<DuckDBResultReader> {
+    if (params.length === 0 || sql.includes(';')) return this.connection.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
+    let statement = this.prepared.get(sql);
+    if (statement === undefined) {
+      statement = await this.connection.prepare(sql);
+      if (this.prepared.size >= PREPARED_MAX) {
+        const [oldestSql, oldest] = this.prepared.entries().next().value!;
+        oldest.destroySync();
+        this.prepared.delete(oldestSql);
+      }
+    } else this.prepared.delete(sql);
+    this.prepared.set(sql, statement);
+    statement.bind(params as DuckDBValue[]);
+    return statement.runAndReadAll();
+  }
+
   run(sql: string, params: readonly SqlParam[] = []): Promise<void> {
     return this.exclusive(async () => {
       try {
-        await this.connection.run(sql, params.length ? (params as DuckDBValue[]) : undefined);
+        await this.execute(sql, params);
       } catch (err) {
         throw new DatabaseError('DB_QUERY_FAILED', firstLine(err instanceof Error ? err.message : String(err)), err);
       }
@@ -89,7 +114,7 @@ export class Database {
   all(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
     return this.exclusive(async () => {
       try {
-        const reader = await this.connection.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
+        const reader = await this.execute(sql, params);
         return reader.getRowObjectsJS() as Row[];
       } catch (err) {
         throw new DatabaseError('DB_QUERY_FAILED', firstLine(err instanceof Error ? err.message : String(err)), err);
@@ -101,7 +126,7 @@ export class Database {
   table(sql: string, params: readonly SqlParam[] = []): Promise<{ columns: string[]; rows: Row[] }> {
     return this.exclusive(async () => {
       try {
-        const reader = await this.connection.runAndReadAll(sql, params.length ? (params as DuckDBValue[]) : undefined);
+        const reader = await this.execute(sql, params);
         return { columns: reader.columnNames(), rows: reader.getRowObjectsJS() as Row[] };
       } catch (err) {
         throw new DatabaseError('DB_QUERY_FAILED', firstLine(err instanceof Error ? err.message : String(err)), err);
@@ -168,6 +193,8 @@ export class Database {
   }
 
   close(): void {
+    for (const statement of this.prepared.values()) statement.destroySync();
+    this.prepared.clear();
     this.connection.closeSync();
     this.instance.closeSync();
   }

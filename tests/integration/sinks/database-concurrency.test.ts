@@ -45,6 +45,23 @@ test('a stream stays open while other statements run on the database', async () 
   db.close();
 });
 
+test('a statement prepared once answers again with new parameters, and after its table is altered or recreated', async () => {
+  const db = await Database.open(join(scratch(), 'prepared.duckdb'));
+  await db.run('CREATE TABLE t (id BIGINT, label VARCHAR)');
+  await db.run('INSERT INTO t VALUES (?, ?)', [1, 'one']);
+  await db.run('INSERT INTO t VALUES (?, ?)', [2, null]);
+  const q = 'SELECT * FROM t WHERE id >= ? ORDER BY id';
+  assert.equal((await db.all(q, [1])).map((r) => r['label']), ['one', null]);
+  assert.equal((await db.all(q, [2])).map((r) => r['label']), [null]);
+  await db.run('ALTER TABLE t ADD COLUMN extra INTEGER');
+  assert.equal(Object.keys((await db.all(q, [1]))[0]!), ['id', 'label', 'extra']);
+  await db.run('DROP TABLE t');
+  await db.run('CREATE TABLE t (id BIGINT, label VARCHAR)');
+  await db.run('INSERT INTO t VALUES (?, ?)', [5, 'five']);
+  assert.equal((await db.all(q, [0])).map((r) => r['label']), ['five']);
+  db.close();
+});
+
 /** Another process that opens the file, says so on stdout, and keeps it for `holdMs`. */
 async function holdElsewhere(path: string, holdMs: number): Promise<{ exited: Promise<unknown> }> {
   const code = `import('@duckdb/node-api').then(async ({ DuckDBInstance }) => {
