@@ -122,7 +122,9 @@ export class LimitedCallGate implements ApiCallGate {
     let bucket = this.buckets.get(id);
     if (bucket === undefined) {
       const limit = this.limitOf(api, method);
-      bucket = new TokenBucket(limit.burst, limit.perMinute * this.limits.tierScale, this.clock);
+      // One token short of the server's burst: our bucket refills by our clock, a little ahead
+      // of the server's, which counts from when requests arrive; the spare token absorbs that.
+      bucket = new TokenBucket(Math.max(1, limit.burst - 1), limit.perMinute * this.limits.tierScale, this.clock);
       this.buckets.set(id, bucket);
     }
     return bucket;
