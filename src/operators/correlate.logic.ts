@@ -185,7 +185,7 @@ function ownMeetingOf(signal: Signal, ctx: CorrelationContext, windows: Correlat
     const people = attendeeEmails(e);
     // Their own meeting: every member invited, and not many more people than them.
     if (people.size > 2 * members.length || !members.every((m) => people.has(m.toLowerCase()))) return false;
-    return signal.times.every((t) => !DAY_WORD.test(t.text) || Math.abs(e.start - t.start) < 18 * HOUR);
+    return signal.times.every((t) => !DAY_WORD.test(t.text) || onNamedDay(e.start, t.start, ctx.tzOffsetMinutes));
   };
   const found = next
     ? ctx.events.invitedBetween(ctx.authorEmail, signal.time - IMMINENT_BEFORE_MS, signal.time + Math.min(NEXT_WITHIN_MS, windows.lookbackMs)).filter(all)
@@ -193,6 +193,17 @@ function ownMeetingOf(signal: Signal, ctx: CorrelationContext, windows: Correlat
   // The one the message names by a title word ("postmortem topics so far"), else the nearest of
   // exactly these people (their 1:1 rather than a small group both are in), else the nearest.
   return found.find((e) => titleWordsOf(e).some((w) => messageWords.has(w))) ?? found.find((e) => attendeeEmails(e).size === members.length) ?? found[0];
+}
+
+/**
+ * Is an event on the day a message names ("for wed", "Friday")? The day is the author's: Thursday
+ * 7pm in Berlin is not Friday's meeting, though it is within hours of Friday noon. Without the
+ * author's zone, anything within 18 hours of the day's middle counts.
+ */
+function onNamedDay(eventStart: Millis, namedDay: Millis, offsetMinutes: number | undefined): boolean {
+  if (offsetMinutes === undefined) return Math.abs(eventStart - namedDay) < 18 * HOUR;
+  const shift = offsetMinutes * 60_000;
+  return Math.floor((eventStart + shift) / DAY) === Math.floor((namedDay + shift) / DAY);
 }
 
 /** Does a meeting of exactly these people (every member invited, at most twice as many people) start in [from, to)? */

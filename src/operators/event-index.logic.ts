@@ -71,10 +71,13 @@ const ALIASES = new Map([
   ['brainstorming', 'brainstorm'], ['demos', 'demo'], ['interviews', 'interview'],
 ]);
 
+const CATCH_UP = /\bcatch[\s-]?ups?\b/g;
+
 /** The words of a text, lower-cased and accent-free, for matching against titles. */
 export function textWords(text: string): Set<string> {
   const out = new Set<string>();
-  for (const w of text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').match(/1:1|[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? []) {
+  // "Catch up", a common title with no other word, is named by its two words together ("outcome of the catch up").
+  for (const w of text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '').replace(CATCH_UP, 'catchup').match(/1:1|[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? []) {
     const t = w.replace(/'s$/, '');
     if (t === '1:1' || t.length >= 3) out.add(ALIASES.get(t) ?? t.replace(/^stand-?ups?$/, 'standup').replace(/^retros?(?:pective)?s?$/, 'retro'));
     // "data-lake" in a title is also "data" and "lake" in a message.

@@ -40,6 +40,8 @@ const SPELLINGS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(?:tues)\b/gi, 'tuesday'],
   [/\b(?:weds)\b/gi, 'wednesday'],
   [/\btdy\b/gi, 'today'],
+  // "1:1 mon at 3:30" is a meeting on Monday, not "1 mon(th)".
+  [/(?<![\d:])1:1(?![\d:])/g, 'meeting'],
 ];
 
 /**
@@ -54,6 +56,8 @@ const REGIONAL_ZONES: Record<string, string> = {
   et: 'America/New_York', est: 'America/New_York', edt: 'America/New_York',
   cet: 'Europe/Berlin', cest: 'Europe/Berlin', bst: 'Europe/London',
 };
+const FIXED_ZONE = /\b(?:utc|gmt|ist|jst|aest|aedt|z)\b/i;
+const TODAY = /\b(?:today|tonight|this (?:morning|afternoon|evening))\b/i;
 const ZONE_IN_TEXT = /\b(pt|pst|pdt|mt|mst|mdt|ct|cst|cdt|et|est|edt|cet|cest|bst)\b/i;
 
 /** The instant of a wall-clock time in an IANA zone (two passes settle the DST offset). */
@@ -146,9 +150,17 @@ export function findTimeMentions(text: string, at: Millis, tzOffsetMinutes: numb
     // The author's own zone, too, is read on the date meant: "1:15pm tomorrow" written the night
     // a DST change begins is 1:15pm at tomorrow's offset, not tonight's.
     const wallZone = zone ?? (zoneWord ? undefined : authorZone ?? undefined);
-    if (wallZone && r.start.isCertain('hour') && (zone || !/\b(?:utc|gmt|ist|jst|aest|aedt|z)\b/i.test(r.text))) {
+    if (wallZone && r.start.isCertain('hour') && (zone || !FIXED_ZONE.test(r.text))) {
       const c = r.start;
       start = wallClockIn(wallZone, c.get('year')!, c.get('month')!, c.get('day')!, c.get('hour')!, c.get('minute') ?? 0);
+    }
+    // "10:30 am cet this morning" is today where the clock is read. chrono, given a zone word, can
+    // compare the hour with the author's clock and move it to tomorrow.
+    if (TODAY.test(r.text) && r.start.isCertain('hour') && (zone !== undefined || !zoneWord) && !FIXED_ZONE.test(r.text)) {
+      const offset = wallZone !== undefined ? offsetMinutesAt(wallZone, at) : tzOffsetMinutes;
+      const today = new Date(at + offset * 60_000);
+      const [y, mo, d, h, mi] = [today.getUTCFullYear(), today.getUTCMonth() + 1, today.getUTCDate(), r.start.get('hour')!, r.start.get('minute') ?? 0];
+      start = wallZone !== undefined ? wallClockIn(wallZone, y, mo, d, h, mi) : Date.UTC(y, mo - 1, d, h, mi) - offset * 60_000;
     }
     let end = r.end ? r.end.date().getTime() : null;
     if (!Number.isFinite(start)) continue;

@@ -49,6 +49,23 @@ test("an agenda in a DM without a time goes to the members' own next meeting, no
   assert.ok(out[0]!.evidence.includes('time:next-of-members'));
 });
 
+test("a DM's own meeting stands in for the time only on the day the message names, read in the author's day", () => {
+  // Tuesday 6:30pm in Los Angeles is under 18 hours before Wednesday noon, yet another day for the author.
+  const tuesdayEvening = event('tue', '2026-03-11T01:30:00Z', { summary: 'Ana / Bo', attendees: both });
+  const wednesday = event('wed', '2026-03-11T17:00:00Z', { summary: 'Catch up', attendees: both });
+  const mi = intelligence([tuesdayEvening, wednesday]);
+  const out = links(mi.processMessage(inDm('added okrs to the doc for wed', '2026-03-09T17:00:00Z')));
+  assert.equal(out.map((l) => [l.meetingId, l.kind]), [['wed', 'agenda']]);
+});
+
+test('"the catch up" names the meeting titled "Catch up", not the pair\'s other meeting that ended later', () => {
+  const catchUp = event('catchup', '2026-03-10T16:00:00Z', { summary: 'Catch up', attendees: both });
+  const pair = event('pair', '2026-03-10T18:00:00Z', { summary: 'Ana <> Bo', attendees: both });
+  const mi = intelligence([catchUp, pair]);
+  const out = links(mi.processMessage(inDm('outcome of the catch up: we are going with option B', '2026-03-10T19:00:00Z')));
+  assert.equal(out.map((l) => [l.meetingId, l.kind]), [['catchup', 'followup']]);
+});
+
 test("a bare decline in a DM is about the members' meeting starting within hours, and nothing without one", () => {
   const own = event('pair', '2026-03-10T20:00:00Z', { summary: 'Ana / Bo', attendees: both });
   const soon = intelligence([own]);

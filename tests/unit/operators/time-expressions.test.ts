@@ -13,6 +13,23 @@ test("parses 'Thu 10:30 PT' in Pacific time from a Berlin author", () => {
   assert.is(m.certain, true);
 });
 
+test("'this morning' with a zone is today in that zone, not tomorrow", () => {
+  // 10:11 in Berlin: 10:30 CET is still to come; 10:30 ET (15:30 UTC) too.
+  const at = Date.parse('2026-03-02T09:11:00Z');
+  const [cet] = findTimeMentions('how does 10:30 am cet this morning look for you?', at, BERLIN, 'Europe/Berlin');
+  assert.is(new Date(cet!.start).toISOString(), '2026-03-02T09:30:00.000Z');
+  const [et] = findTimeMentions('how does 10:30 AM ET this morning look for you?', at, BERLIN, 'Europe/Berlin');
+  assert.is(new Date(et!.start).toISOString(), '2026-03-02T15:30:00.000Z');
+  // A fixed zone is left to the parser: 9:00 UTC is 9:00 UTC.
+  const [utc] = findTimeMentions('today at 9:00 UTC', at, BERLIN, 'Europe/Berlin');
+  assert.is(new Date(utc!.start).toISOString(), '2026-03-02T09:00:00.000Z');
+});
+
+test("'1:1 mon at 3:30 PM PT' is Monday's meeting, not one month ahead", () => {
+  const [m] = findTimeMentions('also reminder we have 1:1 mon at 3:30 PM PT', Date.parse('2026-03-13T08:05:00Z'), BERLIN, 'Europe/Berlin');
+  assert.is(new Date(m!.start).toISOString(), '2026-03-16T22:30:00.000Z');
+});
+
 test("reads 'tmrw 2pm' in the author's own zone", () => {
   const [m] = findTimeMentions('tmrw 2pm works', AT, BERLIN);
   assert.is(new Date(m!.start).toISOString(), '2026-03-03T13:00:00.000Z');
