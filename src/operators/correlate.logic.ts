@@ -388,12 +388,25 @@ function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, m
   return [...byId.values()];
 }
 
+const MOVING = /\b(?:mov(?:e|es|ing)|push(?:es|ing)?|shift(?:s|ing)?|bump(?:s|ing)?)\b/i;
+
+/**
+ * "moving 1:1 from 4:30 to 6": the meeting is at the first time, or at the second when the
+ * calendar already shows the move. The second time is a mention of its own.
+ */
+function withMoveTarget(signal: Signal, text: string): Signal {
+  if (!MOVING.test(text)) return signal;
+  const targets = signal.times.filter((t) => t.end !== null && /^from\b/i.test(t.text)).map((t) => ({ text: t.text, start: t.end!, end: null, certain: t.certain }));
+  return targets.length > 0 ? { ...signal, times: [...signal.times, ...targets] } : signal;
+}
+
 /**
  * Every candidate event some cue points at, scored, best first. Candidates that only people
  * point at are kept here (explain shows them) but marked `eligible: false`. With `linking`, only
  * the candidates that can be eligible are looked up (and the thread's event): the same link, less work.
  */
 export function scoreCandidates(signal: Signal, ctx: CorrelationContext, linking = false): Array<ScoredCandidate & { eligible: boolean }> {
+  signal = withMoveTarget(signal, ctx.text);
   const linkKeys = new Set(signal.links.map(conferenceKey).filter((k): k is string => k !== null));
   const messageWords = textWords(signal.kind === 'agenda' ? meetingReference(ctx.text) : signal.kind === 'decline' ? ctx.text.replace(CLASH, '') : ctx.text);
   const windows = ctx.windows ?? DEFAULT_WINDOWS;

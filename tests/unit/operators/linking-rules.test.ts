@@ -66,6 +66,14 @@ test('"the catch up" names the meeting titled "Catch up", not the pair\'s other 
   assert.equal(out.map((l) => [l.meetingId, l.kind]), [['catchup', 'followup']]);
 });
 
+test('"moving 1:1 from 4:30 PM to 6:00 PM" finds the meeting the calendar already shows at the new time', () => {
+  const moved = event('moved', '2026-03-12T01:00:00Z', { summary: 'Ana / Bo 1:1', attendees: both });
+  const other = event('other', '2026-03-13T17:00:00Z', { summary: 'Ana / Bo 1:1', attendees: both });
+  const mi = intelligence([moved, other]);
+  const out = links(mi.processMessage(inDm('moving 1:1 from 4:30 PM to 6:00 PM', '2026-03-09T17:00:00Z')));
+  assert.equal(out.map((l) => l.meetingId), ['moved']);
+});
+
 test("a bare decline in a DM is about the members' meeting starting within hours, and nothing without one", () => {
   const own = event('pair', '2026-03-10T20:00:00Z', { summary: 'Ana / Bo', attendees: both });
   const soon = intelligence([own]);
