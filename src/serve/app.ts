@@ -12,6 +12,7 @@ import { Readable } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ConveneError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { QueryCache } from '../runtime/cache/query-cache.js';
 import { overrideBreaker } from '../runtime/resilience/breaker-store.js';
 import { liveStatus, type LiveFile, type RunProgress } from '../runtime/telemetry/live-status.js';
 import { collectProcessMetrics, databaseBytes, metricsRegistry } from '../runtime/telemetry/metrics.js';
@@ -75,6 +76,8 @@ export function createApp(ctx: ServeContext): express.Express {
   app.use(authenticate(ctx.token));
 
   const cached = cache(ctx.figuresTtlMs ?? DB_FIGURES_TTL_MS);
+  // Meetings, messages and drill-downs asked again are answered from memory until a run changes the data.
+  const queries = new QueryCache({ maxEntries: 2_000 });
 
   const writerHere = (): boolean => liveStatus.runningDbPath === access.dbPath;
   const liveElsewhere = (): LiveFile | null => (writerHere() ? null : readLiveFile(access.dbPath));
@@ -159,7 +162,7 @@ export function createApp(ctx: ServeContext): express.Express {
   app.get('/api/meetings', async (req, res, next) => {
     try {
       const q = build(() => meetingListQuery(filtersOf(req.query, { defaultLimit: DEFAULT_PAGE, maxLimit: MAX_PAGE })));
-      res.json({ rows: await access.read(async (db) => plain((await db.all(q.sql, q.params)))) });
+      res.json({ rows: await access.read(async (db) => plain(await queries.all(db, q.sql, q.params))) });
     } catch (err) {
       next(err);
     }
@@ -170,9 +173,10 @@ export function createApp(ctx: ServeContext): express.Express {
       noParams(req.query);
       const id = String(req.params['id']);
       const result = await access.read(async (db) => {
-        const meeting = (await db.all(`SELECT m.*, x.messages, x.coordination_cost_minutes AS cost_minutes FROM meetings m LEFT JOIN meeting_metrics x ON x.meeting_id = m.id WHERE m.id = ?`, [id]))[0];
+        const meeting = (await queries.all(db, `SELECT m.*, x.messages, x.coordination_cost_minutes AS cost_minutes FROM meetings m LEFT JOIN meeting_metrics x ON x.meeting_id = m.id WHERE m.id = ?`, [id]))[0];
         if (!meeting) return null;
-        const messages = await db.all(
+        const messages = await queries.all(
+          db,
           `SELECT msg.time, coalesce(CASE WHEN c.kind IN ('im', 'mpim') THEN c.name ELSE '#' || c.name END, msg.channel_id) AS channel, msg.ts, msg.user_id, l.kind AS signal, l.confidence, msg.text
              FROM message_links l JOIN messages msg USING (channel_id, ts) LEFT JOIN channels c ON c.id = msg.channel_id
             WHERE l.meeting_id = ? ORDER BY msg.time, msg.channel_id, msg.ts LIMIT 500`,
@@ -190,7 +194,7 @@ export function createApp(ctx: ServeContext): express.Express {
   app.get('/api/messages', async (req, res, next) => {
     try {
       const q = build(() => messageListQuery(filtersOf(req.query, { defaultLimit: DEFAULT_PAGE, maxLimit: MAX_PAGE })));
-      res.json({ rows: await access.read(async (db) => plain(await db.all(q.sql, q.params))) });
+      res.json({ rows: await access.read(async (db) => plain(await queries.all(db, q.sql, q.params))) });
     } catch (err) {
       next(err);
     }

@@ -38,6 +38,29 @@ test('meetings take the CLI filters as query parameters and give the rows `conve
   }
 });
 
+/** `convene_cache_requests_total` for the query cache's memory level, by result, from /metrics. */
+async function queryCacheCounts(): Promise<Record<string, number>> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const m of text.matchAll(/^convene_cache_requests_total\{([^}]*)\} (\S+)$/gm)) {
+    if (!m[1]!.includes('cache="query"') || !m[1]!.includes('level="memory"')) continue;
+    const result = /result="(\w+)"/.exec(m[1]!)![1]!;
+    counts[result] = Number(m[2]);
+  }
+  return counts;
+}
+
+test('a meetings query asked again is answered from the query cache, with the same rows', async () => {
+  const url = `${base}/api/meetings?kind=huddle&limit=7&offset=1`;
+  const first = await getJson(url);
+  const before = await queryCacheCounts();
+  const again = await getJson(url);
+  const after = await queryCacheCounts();
+  assert.equal(again.body, first.body);
+  assert.is((after['hit'] ?? 0) - (before['hit'] ?? 0), 1, JSON.stringify({ before, after }));
+  assert.is((after['miss'] ?? 0) - (before['miss'] ?? 0), 0);
+});
+
 test('messages are filtered by channel and kind like `convene messages`', async () => {
   const api = await getJson(`${base}/api/messages?kind=propose&limit=1000`);
   assert.is(api.status, 200);
