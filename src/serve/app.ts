@@ -132,98 +132,71 @@ export function createApp(ctx: ServeContext): express.Express {
     }
   });
 
-  app.get('/api/status', async (req, res, next) => {
-    try {
-      noParams(req.query);
-      res.json(await status());
-    } catch (err) {
-      next(err);
-    }
+  // Express 5 hands an async handler's rejection to the error handler at the end: no try/catch.
+  app.get('/api/status', async (req, res) => {
+    noParams(req.query);
+    res.json(await status());
   });
 
-  app.get('/api/health', async (req, res, next) => {
-    try {
-      noParams(req.query);
-      res.json(await health());
-    } catch (err) {
-      next(err);
-    }
+  app.get('/api/health', async (req, res) => {
+    noParams(req.query);
+    res.json(await health());
   });
 
-  app.get('/api/runs', async (req, res, next) => {
-    try {
-      const limit = limitOf(req.query, 30, 500);
-      res.json({ runs: await access.read((db) => runHistory(db, limit)) });
-    } catch (err) {
-      next(err);
-    }
+  app.get('/api/runs', async (req, res) => {
+    const limit = limitOf(req.query, 30, 500);
+    res.json({ runs: await access.read((db) => runHistory(db, limit)) });
   });
 
-  app.get('/api/meetings', async (req, res, next) => {
-    try {
-      const q = build(() => meetingListQuery(filtersOf(req.query, { defaultLimit: DEFAULT_PAGE, maxLimit: MAX_PAGE })));
-      res.json({ rows: await access.read(async (db) => plain(await queries.all(db, q.sql, q.params))) });
-    } catch (err) {
-      next(err);
-    }
+  app.get('/api/meetings', async (req, res) => {
+    const q = build(() => meetingListQuery(filtersOf(req.query, { defaultLimit: DEFAULT_PAGE, maxLimit: MAX_PAGE })));
+    res.json({ rows: await access.read(async (db) => plain(await queries.all(db, q.sql, q.params))) });
   });
 
-  app.get('/api/meetings/:id', async (req, res, next) => {
-    try {
-      noParams(req.query);
-      const id = String(req.params['id']);
-      const result = await access.read(async (db) => {
-        const meeting = (await queries.all(db, `SELECT m.*, x.messages, x.coordination_cost_minutes AS cost_minutes FROM meetings m LEFT JOIN meeting_metrics x ON x.meeting_id = m.id WHERE m.id = ?`, [id]))[0];
-        if (!meeting) return null;
-        const messages = await queries.all(
-          db,
-          `SELECT msg.time, coalesce(CASE WHEN c.kind IN ('im', 'mpim') THEN c.name ELSE '#' || c.name END, msg.channel_id) AS channel, msg.ts, msg.user_id, l.kind AS signal, l.confidence, msg.text
-             FROM message_links l JOIN messages msg USING (channel_id, ts) LEFT JOIN channels c ON c.id = msg.channel_id
-            WHERE l.meeting_id = ? ORDER BY msg.time, msg.channel_id, msg.ts LIMIT 500`,
-          [id],
-        );
-        return { meeting: plain([meeting])[0], messages: plain(messages) };
-      });
-      if (!result) throw new RequestError(404, `no meeting with id ${JSON.stringify(id)}`);
-      res.json(result);
-    } catch (err) {
-      next(err);
-    }
+  app.get('/api/meetings/:id', async (req, res) => {
+    noParams(req.query);
+    const id = String(req.params['id']);
+    const result = await access.read(async (db) => {
+      const meeting = (await queries.all(db, `SELECT m.*, x.messages, x.coordination_cost_minutes AS cost_minutes FROM meetings m LEFT JOIN meeting_metrics x ON x.meeting_id = m.id WHERE m.id = ?`, [id]))[0];
+      if (!meeting) return null;
+      const messages = await queries.all(
+        db,
+        `SELECT msg.time, coalesce(CASE WHEN c.kind IN ('im', 'mpim') THEN c.name ELSE '#' || c.name END, msg.channel_id) AS channel, msg.ts, msg.user_id, l.kind AS signal, l.confidence, msg.text
+           FROM message_links l JOIN messages msg USING (channel_id, ts) LEFT JOIN channels c ON c.id = msg.channel_id
+          WHERE l.meeting_id = ? ORDER BY msg.time, msg.channel_id, msg.ts LIMIT 500`,
+        [id],
+      );
+      return { meeting: plain([meeting])[0], messages: plain(messages) };
+    });
+    if (!result) throw new RequestError(404, `no meeting with id ${JSON.stringify(id)}`);
+    res.json(result);
   });
 
-  app.get('/api/messages', async (req, res, next) => {
-    try {
-      const q = build(() => messageListQuery(filtersOf(req.query, { defaultLimit: DEFAULT_PAGE, maxLimit: MAX_PAGE })));
-      res.json({ rows: await access.read(async (db) => plain(await queries.all(db, q.sql, q.params))) });
-    } catch (err) {
-      next(err);
-    }
+  app.get('/api/messages', async (req, res) => {
+    const q = build(() => messageListQuery(filtersOf(req.query, { defaultLimit: DEFAULT_PAGE, maxLimit: MAX_PAGE })));
+    res.json({ rows: await access.read(async (db) => plain(await queries.all(db, q.sql, q.params))) });
   });
 
-  app.get('/api/errors', async (req, res, next) => {
-    try {
-      const limit = limitOf(req.query, 100, 1000);
-      res.json(
-        await access.read(async (db) => {
-          if (await hasTable(db, 'errors')) {
-            const rows = await db.all(
-              `SELECT component, code, sum(count) AS count, min(first_seen) AS first_seen, max(last_seen) AS last_seen, any_value(sample_message) AS sample_message, count(DISTINCT run_id) AS runs
-                 FROM errors GROUP BY component, code ORDER BY last_seen DESC, count DESC LIMIT ?`,
-              [limit],
-            );
-            return { source: 'errors', rows: plain(rows) };
-          }
+  app.get('/api/errors', async (req, res) => {
+    const limit = limitOf(req.query, 100, 1000);
+    res.json(
+      await access.read(async (db) => {
+        if (await hasTable(db, 'errors')) {
           const rows = await db.all(
-            `SELECT p.source AS component, p.code, count(*) AS count, min(r.started_at) AS first_seen, max(r.started_at) AS last_seen, any_value(p.file || coalesce(' ' || p.entry, '') || ': ' || p.message) AS sample_message, count(DISTINCT p.run_id) AS runs
-               FROM input_problems p LEFT JOIN runs r USING (run_id) GROUP BY p.source, p.code ORDER BY last_seen DESC, count DESC LIMIT ?`,
+            `SELECT component, code, sum(count) AS count, min(first_seen) AS first_seen, max(last_seen) AS last_seen, any_value(sample_message) AS sample_message, count(DISTINCT run_id) AS runs
+               FROM errors GROUP BY component, code ORDER BY last_seen DESC, count DESC LIMIT ?`,
             [limit],
           );
-          return { source: 'input_problems', rows: plain(rows) };
-        }),
-      );
-    } catch (err) {
-      next(err);
-    }
+          return { source: 'errors', rows: plain(rows) };
+        }
+        const rows = await db.all(
+          `SELECT p.source AS component, p.code, count(*) AS count, min(r.started_at) AS first_seen, max(r.started_at) AS last_seen, any_value(p.file || coalesce(' ' || p.entry, '') || ': ' || p.message) AS sample_message, count(DISTINCT p.run_id) AS runs
+             FROM input_problems p LEFT JOIN runs r USING (run_id) GROUP BY p.source, p.code ORDER BY last_seen DESC, count DESC LIMIT ?`,
+          [limit],
+        );
+        return { source: 'input_problems', rows: plain(rows) };
+      }),
+    );
   });
 
   app.get('/api/export', async (req, res, next) => {
