@@ -96,8 +96,8 @@ export async function recordRunErrors(
   const entries = [...(log?.entries() ?? [])];
   for (const c of componentsOf(totals?.counts)) {
     if (c.status !== 'failed') continue;
+    // Counted in convene_errors_total by the orchestrator when the component failed.
     entries.push({ component: c.name, code: c.code ?? 'INTERNAL', firstSeen: now, lastSeen: now, count: 1, sampleMessage: c.reason, sampleSubject: null });
-    errorsTotal.inc({ component: c.name, code: c.code ?? 'INTERNAL' });
   }
   await db.transaction(async () => {
     await db.run('DELETE FROM errors WHERE run_id = ?', [runId]);

@@ -8,6 +8,7 @@ import { breakerStatuses, loadBreakers, overrideBreaker, saveBreaker } from '../
 import { BreakerSet } from '../../../src/runtime/resilience/breakers.js';
 import { BreakersConfig, ResilienceConfig } from '../../../src/runtime/resilience/config.js';
 import { ErrorLog, recordRunErrors } from '../../../src/runtime/resilience/error-log.js';
+import { errorsTotal } from '../../../src/runtime/telemetry/metrics.js';
 import { errorGroups, errorRates } from '../../../src/runtime/resilience/error-report.js';
 import { RunResilience } from '../../../src/runtime/resilience/run-resilience.js';
 import { finishRun, startRun } from '../../../src/runtime/runs.js';
@@ -49,7 +50,12 @@ test('a run\'s errors are grouped by component and code from the call gate, its 
     }).catch(() => undefined);
     const components = [{ name: 'google-calendar', status: 'failed', reason: 'events.list answered HTTP 503', code: 'GOOGLE_UNAVAILABLE' }, { name: 'intelligence', status: 'degraded', reason: 'ran without google-calendar', code: null }];
     const calls = { 'calendar:events.list': { calls: 1, attempts: 3, failures: 1, rateLimited: 0, waitedMs: 0 } };
+    const failedComponentCount = async (): Promise<number> =>
+      (await errorsTotal.get()).values.find((v) => v.labels['component'] === 'google-calendar' && v.labels['code'] === 'GOOGLE_UNAVAILABLE')?.value ?? 0;
+    const countedBefore = await failedComponentCount();
     await finishRun(db, 'r1', 'partial', { read: 97, stored: 94, skipped: 3, problems: 3, counts: { components, calls } }, null, null, new Date(t0.getTime() + 60_000), log);
+    // The orchestrator counts a failed component in convene_errors_total when it fails; the run's end does not again.
+    assert.is(await failedComponentCount(), countedBefore);
 
     const rows = await db.all("SELECT component, code, count, CAST(first_seen AS VARCHAR) AS first, CAST(last_seen AS VARCHAR) AS last, sample_subject FROM errors WHERE run_id = 'r1' ORDER BY component, code");
     assert.equal(rows.map((r) => [r['component'], r['code'], Number(r['count'])]), [
