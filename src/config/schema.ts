@@ -14,7 +14,10 @@ import { ResilienceConfig } from '../runtime/resilience/config.js';
 export const DuckdbConfig = z.object({
   memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 512MB').optional().describe('DuckDB memory_limit, e.g. \'512MB\'; absent: DuckDB\'s default (80 % of RAM).'),
   threads: z.number().int().min(1).max(256).optional().describe('DuckDB threads; absent: one per core.'),
+  mergeRows: z.number().int().min(1).max(10_000_000).default(50_000).describe('Rows the sink stages before it merges them into the tables in one transaction (a checkpoint merges earlier).'),
 });
+
+export type DuckdbConfig = z.infer<typeof DuckdbConfig>;
 
 /** Settings every component section inherits unless it sets its own. */
 export const ComponentDefaults = z.object({
@@ -45,7 +48,7 @@ export const RootConfig = z
     logFormat: z.enum(LOG_FORMATS).default('text').describe('Log lines on stderr and progress steps: text for people, json (one object a line) for log collectors; `--log-format` overrides.'),
     checkpoints: CheckpointsConfig.default(CheckpointsConfig.parse({})).describe('How often a stage commits a checkpoint with its data.'),
     resources: ResourcesConfig.default(ResourcesConfig.parse({})).describe('Memory ceiling for intake, and run history kept for rollbacks.'),
-    duckdb: DuckdbConfig.default({}).describe('DuckDB settings for the database file.'),
+    duckdb: DuckdbConfig.default(DuckdbConfig.parse({})).describe('DuckDB settings for the database file.'),
     limits: LimitsConfig.default(LimitsConfig.parse({})).describe('Rate limits and retries for external APIs: the Slack tier profile, time compression for the emulator, attempts and back-off.'),
     watch: WatchConfig.default(WatchConfig.parse({})).describe('Continuous collection.'),
     resilience: ResilienceConfig.default(ResilienceConfig.parse({})).describe('Circuit breakers per external API, retry policies by error class, and alerts.'),

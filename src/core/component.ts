@@ -48,13 +48,21 @@ export interface Source<T = unknown> {
 }
 
 /**
- * A sink makes a batch durable: `write` resolves once the batch is committed. Writes are
- * idempotent (records are upserted by kind and key). `close` is idempotent. A checkpoint given
- * with a batch is committed atomically with it (sinks that cannot, such as files, say so in
- * their summary and the runtime commits it after the write).
+ * A sink makes batches durable. Writes are idempotent (records are upserted by kind and key).
+ * `close` is idempotent. A checkpoint given with a batch is committed atomically with it and
+ * with every batch before it (sinks that cannot, such as files, say so in their summary and
+ * the runtime commits it after the write).
  */
 export interface Sink<T = unknown> {
+  /**
+   * Takes a batch. A write that carries a checkpoint resolves once the batch, everything
+   * taken before it and the checkpoint are durable together; other writes may only stage
+   * the batch (bounded by the sink), to be made durable with a later one.
+   */
   write(batch: readonly Envelope<T>[], checkpoint?: Checkpoint): Promise<void>;
+  /** Makes everything taken so far durable. */
+  flush(): Promise<void>;
+  /** Ends the sink; what was staged and not flushed is dropped, as a crash would drop it. */
   close(): Promise<void>;
 }
 

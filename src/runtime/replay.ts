@@ -38,6 +38,8 @@ export interface ReplayOptions {
   parallel?: boolean;
   /** DuckDB memory_limit and threads (config `duckdb`). */
   duckdb?: OpenOptions;
+  /** Rows the sink stages before merging them (config `duckdb.mergeRows`). */
+  mergeRows?: number;
   /** Checkpoint interval and memory ceiling (config `checkpoints`, `resources`). */
   settings?: RuntimeSettings;
   /** Progress bars or JSON steps; the `progress` lines go through `note`. */
@@ -65,7 +67,7 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
   const progress = options.progress ?? (() => undefined);
   const batchSize = options.batchSize ?? DEFAULTS.batchSize;
   const db = await Database.open(options.dbPath, options.duckdb ?? {});
-  const sink = new DuckdbSink(db, runId);
+  const sink = new DuckdbSink(db, runId, options.mergeRows);
   await sink.database();
   await logDuckdbSettings(db, logger);
   const scope = replayScope(inputs);

@@ -27,7 +27,7 @@ import { jobStatus, runTasks, type Task, type TaskResult } from './orchestrator.
 import type { Progress } from './progress/progress.js';
 import { pruneHistory } from '../sinks/duckdb/history.js';
 import { earlierStageRecords, finishRun, markDegraded, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
-import { jobSettings, logDuckdbSettings } from './runtime-settings.js';
+import { duckdbOpenOptions, jobSettings, logDuckdbSettings } from './runtime-settings.js';
 
 export interface RunOptions {
   logger: Logger;
@@ -78,8 +78,8 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
   const logger = options.logger.child({ runId });
   const progress = options.progress ?? (() => undefined);
   const { config } = loaded;
-  const db = await Database.open(config.db, { ...(config.duckdb.memoryLimit ? { memoryLimit: config.duckdb.memoryLimit } : {}), ...(config.duckdb.threads ? { threads: config.duckdb.threads } : {}) });
-  const sink = new DuckdbSink(db, runId);
+  const db = await Database.open(config.db, duckdbOpenOptions(config.duckdb));
+  const sink = new DuckdbSink(db, runId, config.duckdb.mergeRows);
   await sink.database();
   await logDuckdbSettings(db, logger);
   const mode = options.fullRefresh ? 'full' : 'incremental';

@@ -3,7 +3,8 @@
  * memory ceiling (with its log and metric), and the progress reporter.
  */
 import type { Logger } from '../core/logger.js';
-import type { Database } from '../sinks/duckdb/database.js';
+import type { Database, OpenOptions } from '../sinks/duckdb/database.js';
+import type { DuckdbConfig } from '../config/schema.js';
 import type { JobSettings } from './job.js';
 import type { Progress } from './progress/progress.js';
 import { MemoryCeiling } from './resources/memory-ceiling.js';
@@ -39,4 +40,9 @@ export function jobSettings(settings: RuntimeSettings | undefined, logger: Logge
 export async function logDuckdbSettings(db: Database, logger: Logger): Promise<void> {
   const row = (await db.all("SELECT current_setting('memory_limit') AS memory_limit, current_setting('threads') AS threads"))[0] ?? {};
   logger.info({ component: 'duckdb', memoryLimit: String(row['memory_limit']), threads: Number(row['threads']) }, 'database settings');
+}
+
+/** How replay, run and watch open their database: the config's DuckDB limits, when set. */
+export function duckdbOpenOptions(config: Pick<DuckdbConfig, 'memoryLimit' | 'threads'>): OpenOptions {
+  return { ...(config.memoryLimit ? { memoryLimit: config.memoryLimit } : {}), ...(config.threads ? { threads: config.threads } : {}) };
 }

@@ -165,7 +165,10 @@ export async function runStage(
       }),
       defaultIfEmpty(undefined),
     ),
-  ).catch((err: unknown) => {
+  ).catch(async (err: unknown) => {
+    // What was read before the failure is good data: keep it (a resumed run writes it again
+    // from the last checkpoint, which is idempotent).
+    await sink.flush().catch(() => undefined);
     if (component) liveStatus.stageEnded(component, 'failed');
     throw err;
   });
@@ -176,6 +179,7 @@ export async function runStage(
     });
   }
   if (options.checkpoint) await sink.write([], checkpointOf(latestCursor, sourceRecords, true));
+  else await sink.flush();
   if (component) liveStatus.stageEnded(component, 'succeeded');
   return counts;
 }

@@ -1,3 +1,4 @@
+import { duckdbOpenOptions } from '../../runtime/runtime-settings.js';
 import { resolve } from 'node:path';
 import { discoverBundle, mergeInputs } from '../../runtime/bundle.js';
 import { replay, type ReplayResult } from '../../runtime/replay.js';
@@ -41,7 +42,7 @@ export async function replayAndReport(bundle: string | undefined, flags: ReplayF
   const { config } = loadConfig({ ...(flags.config ? { file: flags.config } : {}) });
   const cli = printer === writeLine;
   const display = cli ? cliProgress({ quiet: flags.quiet ?? false, format: config.logFormat }) : { print: flags.quiet ? () => undefined : printer, reporter: undefined };
-  const duckdb = { ...(config.duckdb.memoryLimit ? { memoryLimit: config.duckdb.memoryLimit } : {}), ...(config.duckdb.threads ? { threads: config.duckdb.threads } : {}) };
+  const duckdb = duckdbOpenOptions(config.duckdb);
   const started = Date.now();
   const result = await replay(inputs, {
     dbPath: flags.db,
@@ -52,6 +53,7 @@ export async function replayAndReport(bundle: string | undefined, flags: ReplayF
     progress: display.print,
     ...(display.reporter ? { reporter: display.reporter } : {}),
     duckdb,
+    mergeRows: config.duckdb.mergeRows,
     settings: { checkpoints: config.checkpoints, resources: config.resources, keepRunHistory: config.resources.keepRunHistory },
   });
   display.reporter?.close();

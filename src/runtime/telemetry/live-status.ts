@@ -10,6 +10,7 @@
  * so that `convene serve` in another process can show the run (docs/operations.md).
  */
 import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Database } from '../../sinks/duckdb/database.js';
 import { checkpointLagSeconds, checkpointsTotal, errorsTotal, queueDepth, recordsIn, recordsOut, runInProgress, runsTotal, stageSeconds } from './metrics.js';
@@ -96,7 +97,7 @@ export class LiveStatus {
     this.database = db;
     runInProgress.set(1);
     this.publish();
-    this.timer = setInterval(() => this.publish(), 1000);
+    this.timer = setInterval(() => this.publishInBackground(), 1000);
     this.timer.unref();
   }
 
@@ -112,6 +113,7 @@ export class LiveStatus {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.run = null;
+    await this.publishing;
     // A writer that keeps serving (watch between ticks) stays advertised, so `convene serve`
     // elsewhere keeps forwarding to it instead of opening the file the next tick needs.
     if (this.server?.dbPath === run.dbPath) this.publish();
@@ -243,8 +245,41 @@ export class LiveStatus {
     return { pid: process.pid, db, updatedAt: new Date(this.now()).toISOString(), url: server?.url ?? null, token: server?.token ?? null, run: this.snapshot() };
   }
 
+  /** The periodic snapshot's write, if one is under way. */
+  private publishing: Promise<void> = Promise.resolve();
+  /** Counts synchronous publishes: a background write that started before one of them is stale. */
+  private generation = 0;
+
+  /**
+   * The periodic snapshot, written without blocking the pipeline's thread (a rename on a busy
+   * disk took tens of milliseconds, once a second). One at a time; skipped while one is under way.
+   */
+  private publishInBackground(): void {
+    const file = this.liveFile();
+    if (!file || this.publishingNow) return;
+    this.publishingNow = true;
+    const generation = this.generation;
+    const path = liveFilePath(file.db);
+    const partial = `${path}.${process.pid}.bg.tmp`;
+    this.publishing = (async () => {
+      try {
+        await writeFile(partial, JSON.stringify(file), { mode: 0o600 });
+        await chmod(partial, 0o600);
+        // A newer snapshot was written meanwhile, or the run ended and took the file away.
+        if (generation !== this.generation) await rm(partial, { force: true });
+        else await rename(partial, path);
+      } catch {
+        await rm(partial, { force: true }).catch(() => undefined);
+      } finally {
+        this.publishingNow = false;
+      }
+    })();
+  }
+  private publishingNow = false;
+
   /** Writes `<db>.live.json` atomically (owner-only: it may hold the embedded server's token). */
   private publish(): void {
+    this.generation++;
     const file = this.liveFile();
     if (!file) return;
     const path = liveFilePath(file.db);

@@ -4,6 +4,7 @@
  * tick stores and derives from. Ticks never overlap; the database is open only during a tick,
  * so other commands can read it in between.
  */
+import { duckdbOpenOptions } from '../runtime-settings.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { Logger } from '../../core/logger.js';
 import { Database } from '../../sinks/duckdb/database.js';
@@ -24,7 +25,7 @@ export interface WatchOptions {
 
 async function watermarkAfter(loaded: LoadedConfig, runId: string): Promise<WatermarkReport> {
   const { db: path, duckdb, watch: cfg } = loaded.config;
-  const db = await Database.open(path, { ...(duckdb.memoryLimit ? { memoryLimit: duckdb.memoryLimit } : {}), ...(duckdb.threads ? { threads: duckdb.threads } : {}) });
+  const db = await Database.open(path, duckdbOpenOptions(duckdb));
   try {
     return await advanceWatermark(db, runId, cfg.allowedLatenessSeconds * 1000);
   } finally {

@@ -1,10 +1,14 @@
 /**
  * The DuckDB sink: makes batches of envelopes durable in a convene database.
  *
- * A batch is appended to per-table staging tables through the DuckDB appender, then merged
- * into the real tables with INSERT OR REPLACE by primary key inside one transaction, so a
- * record delivered twice is stored once and a batch is either wholly committed or not at all.
- * `problem` envelopes go to the input_problems bookkeeping table.
+ * Batches are appended to per-table staging tables through the DuckDB appender as they come;
+ * the staged rows are merged into the real tables with INSERT OR REPLACE by primary key in one
+ * transaction when a write carries a checkpoint, when `flush()` is called, or when more than
+ * `mergeRows` rows are staged. So a record delivered twice is stored once, a checkpoint is
+ * committed together with everything read before it, and the cost of a merge (the window over
+ * the staged keys, the index lookups, the commit) is paid once per tens of thousands of rows
+ * instead of once per batch. `problem` envelopes go to the input_problems bookkeeping table
+ * with the same merge.
  */
 import { z } from 'zod';
 import type { Checkpoint, ComponentContext, Sink, SinkDef } from '../../core/component.js';
@@ -15,6 +19,9 @@ import type { InputProblem } from '../../core/records.js';
 import { Database, type CellValue, type ColumnType } from './database.js';
 import { DATA_TABLES, migrate, PROVENANCE_COLUMNS, tableForKind, type TableSpec } from './schema.js';
 
+/** Rows staged before the sink merges them without being asked (config `duckdb.mergeRows`). */
+export const DEFAULT_MERGE_ROWS = 50_000;
+
 export const DuckdbSinkConfig = z.object({
   /** The database file; ':memory:' for a throw-away database. */
   path: z.string().min(1),
@@ -23,6 +30,12 @@ export type DuckdbSinkConfig = z.infer<typeof DuckdbSinkConfig>;
 
 export class DuckdbSink implements Sink {
   private readonly staged = new Set<string>();
+  /** Tables with rows staged since the last merge. */
+  private readonly pending = new Set<TableSpec>();
+  private pendingRows = 0;
+  private pendingProblems: InputProblem[] = [];
+  /** Orders deliveries of the same key across the batches of one merge: the last one wins. */
+  private seq = 0;
   private problemSeq = 0;
   private closed = false;
   private opening: Promise<Database> | undefined;
@@ -38,6 +51,7 @@ export class DuckdbSink implements Sink {
   constructor(
     private readonly target: string | Database,
     private readonly runId: string,
+    private readonly mergeRows: number = DEFAULT_MERGE_ROWS,
   ) {}
 
   /** The open, migrated database this sink writes to. */
@@ -55,11 +69,22 @@ export class DuckdbSink implements Sink {
 
   private queue: Promise<unknown> = Promise.resolve();
 
-  /** Writes are serialised: stages running in parallel share one connection and its transactions. */
-  write(batch: readonly Envelope[], checkpoint?: Checkpoint): Promise<void> {
-    const next = this.queue.then(() => this.writeNow(batch, checkpoint));
+  /** Runs `work` after every earlier write: stages running in parallel share one connection and its transactions. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  write(batch: readonly Envelope[], checkpoint?: Checkpoint): Promise<void> {
+    return this.serial(() => this.writeNow(batch, checkpoint));
+  }
+
+  flush(): Promise<void> {
+    return this.serial(async () => {
+      if (this.closed) throw new Error('flush after close');
+      if (this.pendingRows > 0 || this.pendingProblems.length > 0) await this.merge();
+    });
   }
 
   private async writeNow(batch: readonly Envelope[], checkpoint?: Checkpoint): Promise<void> {
@@ -67,10 +92,9 @@ export class DuckdbSink implements Sink {
     if (batch.length === 0 && checkpoint === undefined) return;
     await this.database();
     const byTable = new Map<TableSpec, Envelope[]>();
-    const problems: InputProblem[] = [];
     for (const e of batch) {
       if (e.kind === 'problem') {
-        problems.push(e.payload as InputProblem);
+        this.pendingProblems.push(e.payload as InputProblem);
         continue;
       }
       const spec = tableForKind(e.kind);
@@ -79,22 +103,50 @@ export class DuckdbSink implements Sink {
       if (!list) byTable.set(spec, (list = []));
       list.push(e);
     }
-    for (const [spec, envelopes] of byTable) await this.stage(spec, envelopes);
-    await this.db.transaction(async () => {
-      for (const spec of byTable.keys()) {
-        const stage = stageName(spec);
-        const cols = storedColumns(spec);
-        if (this.withRows.has(spec.table)) await recordReplaced(this.db, spec, stage, this.runId);
-        // The last delivery of a key within the batch wins, as it would across batches.
-        await this.db.run(
-          `INSERT OR REPLACE INTO ${spec.table} (${cols}) SELECT ${cols} FROM ${stage} ` +
-            `QUALIFY row_number() OVER (PARTITION BY ${spec.primaryKey.join(', ')} ORDER BY seq DESC) = 1`,
-        );
-        await this.db.run(`DELETE FROM ${stage}`);
+    try {
+      for (const [spec, envelopes] of byTable) {
+        await this.stage(spec, envelopes);
+        this.pending.add(spec);
+        this.pendingRows += envelopes.length;
       }
-      if (problems.length > 0) await this.writeProblems(problems);
-      if (checkpoint) await saveCheckpoint(this.db, checkpoint, this.runId);
-    });
+    } catch (err) {
+      await this.discardStaged();
+      throw err;
+    }
+    if (checkpoint || this.pendingRows >= this.mergeRows) await this.merge(checkpoint);
+  }
+
+  /** Moves every staged row into its table, with the problems and the checkpoint, in one transaction. */
+  private async merge(checkpoint?: Checkpoint): Promise<void> {
+    const problems = this.pendingProblems;
+    try {
+      await this.db.transaction(async () => {
+        for (const spec of this.pending) {
+          const stage = stageName(spec);
+          const cols = storedColumns(spec);
+          if (this.withRows.has(spec.table)) await recordReplaced(this.db, spec, stage, this.runId);
+          // The last delivery of a key wins, within a batch and across the batches staged.
+          await this.db.run(
+            `INSERT OR REPLACE INTO ${spec.table} (${cols}) SELECT ${cols} FROM ${stage} ` +
+              `QUALIFY row_number() OVER (PARTITION BY ${spec.primaryKey.join(', ')} ORDER BY seq DESC) = 1`,
+          );
+        }
+        if (problems.length > 0) await this.writeProblems(problems);
+        if (checkpoint) await saveCheckpoint(this.db, checkpoint, this.runId);
+      });
+    } finally {
+      // Merged or not, the staged rows go: after a failure they were not committed, and the
+      // checkpoint before them says where a resumed run reads them again.
+      await this.discardStaged();
+    }
+  }
+
+  private async discardStaged(): Promise<void> {
+    for (const spec of this.pending) await this.db.run(`DELETE FROM ${stageName(spec)}`);
+    this.pending.clear();
+    this.pendingRows = 0;
+    this.pendingProblems = [];
+    this.seq = 0;
   }
 
   /**
@@ -105,9 +157,11 @@ export class DuckdbSink implements Sink {
     await this.database();
     const spec = DATA_TABLES.find((t) => t.table === table);
     if (!spec) throw new Error(`no data table '${table}'`);
-    const q = this.queue.then(() => this.db.transaction(() => recordAndDeleteAll(this.db, spec, this.runId)));
-    this.queue = q.catch(() => undefined);
-    await q;
+    await this.serial(async () => {
+      // Rows staged before the clear belong before it.
+      if (this.pendingRows > 0 || this.pendingProblems.length > 0) await this.merge();
+      await this.db.transaction(() => recordAndDeleteAll(this.db, spec, this.runId));
+    });
     this.withRows.delete(table);
   }
 
@@ -118,14 +172,11 @@ export class DuckdbSink implements Sink {
       const cols = storedColumns(spec);
       await this.db.run(`CREATE OR REPLACE TEMP TABLE ${stage} AS SELECT ${cols}, 0::BIGINT AS seq FROM ${spec.table} LIMIT 0`);
       this.staged.add(stage);
-    } else {
-      // Left over only when an earlier batch failed: those rows were not committed and must not be now.
-      await this.db.run(`DELETE FROM ${stage}`);
     }
     const types: ColumnType[] = [...spec.columns.map((c) => c.type), 'VARCHAR', 'VARCHAR', 'BIGINT'];
-    const rows: CellValue[][] = envelopes.map((e, i) => {
+    const rows: CellValue[][] = envelopes.map((e) => {
       const row: CellValue[] = spec.columns.map((c) => c.get(e.payload as never));
-      row.push(e.origin, this.runId, i);
+      row.push(e.origin, this.runId, this.seq++);
       return row;
     });
     await this.db.append(stage, types, rows);
@@ -157,7 +208,7 @@ function stageName(spec: TableSpec): string {
 
 export const duckdbSink: SinkDef<DuckdbSinkConfig> = {
   type: 'duckdb',
-  summary: 'Stores every record in a DuckDB file, upserted by key, one transaction per batch',
+  summary: 'Stores every record in a DuckDB file, upserted by key, staged batches merged in one transaction with their checkpoint',
   config: DuckdbSinkConfig,
   create(config: DuckdbSinkConfig, ctx: ComponentContext): DuckdbSink {
     return new DuckdbSink(config.path, ctx.runId);

@@ -14,8 +14,10 @@ test('checksums do not depend on write order, batch size or run id', async () =>
   const { batch } = sampleRecords();
   const a = new DuckdbSink(join(scratch(), 'a.duckdb'), 'run-a');
   await a.write(batch);
+  await a.flush();
   const b = new DuckdbSink(join(scratch(), 'b.duckdb'), 'run-b');
   for (const e of [...batch].reverse()) await b.write([e]);
+  await b.flush();
   const ra = await validateDatabase(await a.database());
   const rb = await validateDatabase(await b.database());
   assert.equal(ra.tables, rb.tables);
@@ -29,8 +31,10 @@ test('a changed record changes its table checksum', async () => {
   const { batch, changedFirst } = sampleRecords();
   const sink = new DuckdbSink(join(scratch(), 'c.duckdb'), 'run-c');
   await sink.write(batch);
+  await sink.flush();
   const before = (await validateDatabase(await sink.database())).tables['messages']!.checksum;
   await sink.write([changedFirst]);
+  await sink.flush();
   const after = (await validateDatabase(await sink.database())).tables['messages']!.checksum;
   assert.is.not(after, before);
   await sink.close();
@@ -41,6 +45,7 @@ test('validate reports a link to a meeting that does not exist', async () => {
   const sink = new DuckdbSink(join(scratch(), 'd.duckdb'), 'run-d');
   const link: MessageLink = { channelId: 'C1', ts: '1772636400.000200', meetingId: 'nope', kind: 'propose', confidence: 0.8, method: 'time', evidence: [] };
   await sink.write([...batch, envelope('message_link', 'C1:1772636400.000200', 0, 'test', link)]);
+  await sink.flush();
   const report = await validateDatabase(await sink.database());
   const problem = report.problems.find((p) => p.check === 'referential' && p.table === 'message_links');
   assert.ok(problem, JSON.stringify(report.problems));
@@ -51,9 +56,46 @@ test('validate reports a link to a meeting that does not exist', async () => {
 test('problem records land in input_problems with file, entry and reason', async () => {
   const sink = new DuckdbSink(join(scratch(), 'e.duckdb'), 'run-e');
   await sink.write([envelope('problem', 'p1', 0, 'x.json', { code: 'INPUT_MALFORMED_JSON', source: 'slack-export', file: 'general/2026-03-02.json', entry: null, message: 'not JSON' })]);
+  await sink.flush();
   const rows = await (await sink.database()).all('SELECT run_id, file, code FROM input_problems');
   assert.equal(rows, [{ run_id: 'run-e', file: 'general/2026-03-02.json', code: 'INPUT_MALFORMED_JSON' }]);
   await sink.close();
+});
+
+const count = async (sink: DuckdbSink, table: string): Promise<number> => Number((await (await sink.database()).all(`SELECT count(*) AS n FROM ${table}`))[0]!['n']);
+
+test('batches are staged until a checkpoint or flush, then merged together', async () => {
+  const { batch } = sampleRecords();
+  const messages = batch.filter((e) => e.kind === 'message');
+  const sink = new DuckdbSink(join(scratch(), 'stage.duckdb'), 'run-s');
+  await sink.write([messages[0]!]);
+  await sink.write([messages[1]!]);
+  assert.is(await count(sink, 'messages'), 0, 'staged rows are not in the table yet');
+  await sink.write([], { scope: 'replay:s', source: 'slack', cursor: null, records: 2, complete: false });
+  assert.is(await count(sink, 'messages'), 2, 'a write with a checkpoint merges what was staged before it');
+  await sink.close();
+});
+
+test('the sink merges on its own once mergeRows rows are staged', async () => {
+  const { batch } = sampleRecords();
+  const messages = batch.filter((e) => e.kind === 'message');
+  const sink = new DuckdbSink(join(scratch(), 'merge-rows.duckdb'), 'run-m', 2);
+  await sink.write([messages[0]!]);
+  assert.is(await count(sink, 'messages'), 0);
+  await sink.write([messages[1]!]);
+  assert.is(await count(sink, 'messages'), 2);
+  await sink.close();
+});
+
+test('close drops what was staged and not flushed, as a crash would', async () => {
+  const path = join(scratch(), 'drop.duckdb');
+  const { batch } = sampleRecords();
+  const sink = new DuckdbSink(path, 'run-d');
+  await sink.write(batch.filter((e) => e.kind === 'message'));
+  await sink.close();
+  const again = new DuckdbSink(path, 'run-d2');
+  assert.is(await count(again, 'messages'), 0);
+  await again.close();
 });
 
 test('migrations run once and record the schema version', async () => {

@@ -75,6 +75,7 @@ test('a column the spec gained since the database was made is added on open, and
   assert.is(cols.length, 1);
   const metric = fixtureRecords().find((e) => e.kind === 'meeting_metrics' && e.key === 'ev1')!;
   await sink.write([metric]);
+  await sink.flush();
   const rows = await db.all("SELECT meeting_id, time_to_schedule_ms, coordination_cost_minutes, origin, run_id FROM meeting_metrics ORDER BY meeting_id");
   assert.equal(rows[0], { meeting_id: 'ev1', time_to_schedule_ms: 600000n, coordination_cost_minutes: 12.5, origin: 'fixture', run_id: 'run-newer' });
   assert.is(rows[1]!['time_to_schedule_ms'], null, 'rows written before the column existed hold NULL');

@@ -81,6 +81,7 @@ export async function fixtureDatabase(name = 'store.duckdb'): Promise<string> {
   const path = join(scratch('convene-store-'), name);
   const sink = new DuckdbSink(path, 'run-fixture');
   await sink.write(fixtureRecords());
+  await sink.flush();
   await sink.close();
   return path;
 }

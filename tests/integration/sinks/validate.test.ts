@@ -49,6 +49,7 @@ test('validate finds values outside the contract and identities without a person
   };
   const orphan: IdentityMatch = { key: 'slack:U404', personId: 'p-x', confidence: 1, reason: 'self' };
   await sink.write([...fixtureRecords(), envelope('meeting_metrics', 'ev1', 0, 'test', bad), envelope('identity', orphan.key, 0, 'test', orphan)]);
+  await sink.flush();
   const report = await validateDatabase(await sink.database());
   await sink.close();
   assert.equal(report.problems, [

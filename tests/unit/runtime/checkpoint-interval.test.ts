@@ -18,6 +18,7 @@ class RecordingSink implements Sink {
     this.batches++;
     if (checkpoint) this.checkpoints.push(checkpoint);
   }
+  async flush(): Promise<void> {}
   async close(): Promise<void> {}
 }
 
@@ -49,6 +50,7 @@ test('everySeconds: one checkpoint per T seconds of (virtual) time, whatever the
       now += 1000;
       await sink.write(batch, checkpoint);
     },
+    flush: async () => undefined,
     close: async () => undefined,
   };
   await runStage(() => from(records(200)), [], slow, { batchSize: 10, checkpoint: where, checkpointEvery: { records: 1_000_000, seconds: 5 }, now: () => now });
