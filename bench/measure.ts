@@ -11,10 +11,25 @@ export interface Measured {
   seconds: number;
   /** Peak resident set size in MB (VmHWM where readable, else the highest sample). */
   peakRssMb: number;
+  /** CPU seconds the child used (user + system, all its threads), as last sampled before it exited. */
+  cpuSeconds: number;
   /** Resident memory sampled every `sampleMs`: [seconds since start, MB]. */
   samples: Array<[number, number]>;
   stdout: string;
   stderr: string;
+}
+
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process from /proc/PID/stat, in seconds (fields 14 and 15, after the command name). */
+function procCpuSeconds(pid: number): number | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
 }
 
 function procStatus(pid: number): { rss: number; hwm: number } | null {
@@ -35,6 +50,7 @@ export function measure(command: string, args: readonly string[], options: { cwd
     let stdout = '';
     let stderr = '';
     let peak = 0;
+    let cpu = 0;
     const samples: Array<[number, number]> = [];
     let pending = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -50,6 +66,7 @@ export function measure(command: string, args: readonly string[], options: { cwd
       const s = child.pid !== undefined ? procStatus(child.pid) : null;
       if (!s) return;
       peak = Math.max(peak, s.hwm, s.rss);
+      cpu = procCpuSeconds(child.pid!) ?? cpu;
       samples.push([Math.round((performance.now() - started) / 100) / 10, Math.round(s.rss)]);
     };
     const timer = setInterval(sample, sampleMs);
@@ -59,7 +76,7 @@ export function measure(command: string, args: readonly string[], options: { cwd
     });
     child.on('exit', (code) => {
       clearInterval(timer);
-      resolve({ status: code ?? -1, seconds: (performance.now() - started) / 1000, peakRssMb: Math.round(peak), samples, stdout, stderr });
+      resolve({ status: code ?? -1, seconds: (performance.now() - started) / 1000, peakRssMb: Math.round(peak), cpuSeconds: Math.round(cpu * 10) / 10, samples, stdout, stderr });
     });
   });
 }
