@@ -1,7 +1,8 @@
 /**
- * Runs a command as a child process and measures it from outside: wall time, and peak resident
- * memory sampled from /proc (the kernel's own high-water mark, VmHWM, read last), so the
- * figure covers DuckDB's native memory as well as the JavaScript heap.
+ * Runs a command as a child process and measures it from outside: wall time, CPU time, and peak
+ * resident memory sampled from /proc over the process and its descendants (the sum of their
+ * resident sets, or the largest single high-water mark VmHWM if higher), so the figure covers
+ * DuckDB's native memory as well as the JavaScript heap.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -30,6 +31,20 @@ function procCpuSeconds(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/** A process and its descendants (from /proc/PID/task/PID/children). */
+function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      const children = readFileSync(`/proc/${out[i]}/task/${out[i]}/children`, 'utf8').trim();
+      if (children) out.push(...children.split(' ').map(Number));
+    } catch {
+      // The process ended between two reads.
+    }
+  }
+  return out;
 }
 
 function procStatus(pid: number): { rss: number; hwm: number } | null {
@@ -63,11 +78,24 @@ export function measure(command: string, args: readonly string[], options: { cwd
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const sample = (): void => {
-      const s = child.pid !== undefined ? procStatus(child.pid) : null;
-      if (!s) return;
-      peak = Math.max(peak, s.hwm, s.rss);
-      cpu = procCpuSeconds(child.pid!) ?? cpu;
-      samples.push([Math.round((performance.now() - started) / 100) / 10, Math.round(s.rss)]);
+      if (child.pid === undefined) return;
+      // `convene replay` runs the pipeline in a second process of its own (bin/convene.js): count the tree.
+      const pids = processTree(child.pid);
+      let rss = 0;
+      let cpuNow = 0;
+      let seen = false;
+      for (const pid of pids) {
+        const s = procStatus(pid);
+        if (!s) continue;
+        seen = true;
+        rss += s.rss;
+        peak = Math.max(peak, s.hwm);
+        cpuNow += procCpuSeconds(pid) ?? 0;
+      }
+      if (!seen) return;
+      peak = Math.max(peak, rss);
+      cpu = Math.max(cpu, cpuNow);
+      samples.push([Math.round((performance.now() - started) / 100) / 10, Math.round(rss)]);
     };
     const timer = setInterval(sample, sampleMs);
     child.on('error', (err) => {

@@ -1,11 +1,69 @@
 #!/usr/bin/env node
 // The compiled CLI lives in dist/ (built by `npm install` through the prepare script).
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 const entry = new URL('../dist/src/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('convene: the compiled code is missing; run `npm install` (or `npm run build`) in the convene folder first.\n');
   process.exit(1);
 }
-const { main } = await import(entry.href);
-process.exitCode = await main(process.argv.slice(2));
+
+// The commands that run the pipeline start a second Node process with memory bounds that can
+// only be given when a process starts: a V8 old-space limit (otherwise V8 lets garbage grow
+// towards a quarter of the machine's memory before collecting it) and at most two malloc
+// arenas. The limit is `resources.heapLimitMB` (environment, then config file, then 512);
+// 0 runs everything in this process; NODE_OPTIONS with its own --max-old-space-size wins.
+const PIPELINE_COMMANDS = new Set(['replay', 'run', 'watch', 'demo']);
+const args = process.argv.slice(2);
+
+function heapLimitMb() {
+  const fromEnv = process.env.CONVENE_RESOURCES__HEAP_LIMIT_MB;
+  if (fromEnv !== undefined) return Number(fromEnv);
+  const at = args.indexOf('--config');
+  const file = at >= 0 ? args[at + 1] : 'convene.config.json';
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8'))?.resources?.heapLimitMB;
+    if (typeof value === 'number') return value;
+  } catch {
+    // No file, or one the command itself will report on.
+  }
+  return 512;
+}
+
+const launch =
+  PIPELINE_COMMANDS.has(args[0] ?? '') &&
+  process.env.CONVENE_LAUNCHED !== '1' &&
+  !/max[-_]old[-_]space[-_]size/.test(`${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`);
+const heapMb = launch ? heapLimitMb() : 0;
+
+if (heapMb > 0 && Number.isFinite(heapMb)) {
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, ...process.execArgv, fileURLToPath(import.meta.url), ...args], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, CONVENE_LAUNCHED: '1', MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
+  });
+  // A terminal's Ctrl-C reaches both processes: the child decides what it means, this one waits.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      if (signal !== 'SIGINT') child.kill(signal);
+    });
+  }
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      // End the way the child ended, so whoever started convene sees the same signal.
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+      return;
+    }
+    process.exit(code ?? 1);
+  });
+} else {
+  if (process.env.CONVENE_LAUNCHED === '1' && process.channel) {
+    // Started by the branch above: if that process dies (even by SIGKILL), this one goes with
+    // it, as a single process would have.
+    process.channel.unref();
+    process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+  }
+  const { main } = await import(entry.href);
+  process.exitCode = await main(process.argv.slice(2));
+}

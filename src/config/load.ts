@@ -72,7 +72,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Obj {
     at[path[path.length - 1]!] = value;
   };
   for (const [name, raw] of Object.entries(env)) {
-    if (raw === undefined || !name.startsWith('CONVENE_') || name === 'CONVENE_LOG_LEVEL_OVERRIDE') continue;
+    if (raw === undefined || !name.startsWith('CONVENE_') || name === 'CONVENE_LOG_LEVEL_OVERRIDE' || name === 'CONVENE_LAUNCHED') continue;
     const parts = name.slice('CONVENE_'.length).split('__');
     if (parts[0] === 'SOURCES' && parts.length >= 3) {
       set(['sources', parts[1]!.toLowerCase().replace(/_/g, '-'), ...parts.slice(2).map(camel)], parseEnvValue(raw));

@@ -21,7 +21,7 @@ import { pruneHistory } from '../sinks/duckdb/history.js';
 import { earlierStageRecords, finishRun, markDegraded, newRunId, startRun, type RunStatus, type RunTotals } from './runs.js';
 import { Job } from './job.js';
 import type { Progress } from './progress/progress.js';
-import { jobSettings, logDuckdbSettings, type RuntimeSettings } from './runtime-settings.js';
+import { duckdbOpenOptions, jobSettings, logDuckdbSettings, type RuntimeSettings } from './runtime-settings.js';
 import { jobStatus, runTasks, type Task, type TaskResult } from './orchestrator.js';
 import type { StageCounts } from './stage.js';
 
@@ -66,7 +66,7 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
   const logger = options.logger.child({ runId });
   const progress = options.progress ?? (() => undefined);
   const batchSize = options.batchSize ?? DEFAULTS.batchSize;
-  const db = await Database.open(options.dbPath, options.duckdb ?? {});
+  const db = await Database.open(options.dbPath, options.duckdb ?? duckdbOpenOptions({}));
   const sink = new DuckdbSink(db, runId, options.mergeRows);
   await sink.database();
   await logDuckdbSettings(db, logger);

@@ -42,7 +42,15 @@ export async function logDuckdbSettings(db: Database, logger: Logger): Promise<v
   logger.info({ component: 'duckdb', memoryLimit: String(row['memory_limit']), threads: Number(row['threads']) }, 'database settings');
 }
 
-/** How replay, run and watch open their database: the config's DuckDB limits, when set. */
+/**
+ * DuckDB's buffer pool when the config names none. DuckDB's own default is 80 % of the
+ * machine's memory, which it fills with cached blocks of a growing database; the pipeline's
+ * statements (merges of staged rows, read-backs, checksums) run within this and spill to disk
+ * beyond it.
+ */
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '256MB';
+
+/** How replay, run and watch open their database: the config's DuckDB limits, or convene's default memory limit. */
 export function duckdbOpenOptions(config: Pick<DuckdbConfig, 'memoryLimit' | 'threads'>): OpenOptions {
-  return { ...(config.memoryLimit ? { memoryLimit: config.memoryLimit } : {}), ...(config.threads ? { threads: config.threads } : {}) };
+  return { memoryLimit: config.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT, ...(config.threads ? { threads: config.threads } : {}) };
 }
