@@ -33,14 +33,14 @@ function heapLimitMb() {
 
 const launch =
   PIPELINE_COMMANDS.has(args[0] ?? '') &&
-  process.env.CONVENE_LAUNCHED !== '1' &&
+  process.env.CONVENE_LAUNCHED === undefined &&
   !/max[-_]old[-_]space[-_]size/.test(`${process.env.NODE_OPTIONS ?? ''} ${process.execArgv.join(' ')}`);
 const heapMb = launch ? heapLimitMb() : 0;
 
 if (heapMb > 0 && Number.isFinite(heapMb)) {
   const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, ...process.execArgv, fileURLToPath(import.meta.url), ...args], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, CONVENE_LAUNCHED: '1', MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
+    stdio: 'inherit',
+    env: { ...process.env, CONVENE_LAUNCHED: String(process.pid), MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' },
   });
   // A terminal's Ctrl-C reaches both processes: the child decides what it means, this one waits.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -58,11 +58,13 @@ if (heapMb > 0 && Number.isFinite(heapMb)) {
     process.exit(code ?? 1);
   });
 } else {
-  if (process.env.CONVENE_LAUNCHED === '1' && process.channel) {
+  const launcher = Number(process.env.CONVENE_LAUNCHED);
+  if (launcher > 0) {
     // Started by the branch above: if that process dies (even by SIGKILL), this one goes with
-    // it, as a single process would have.
-    process.channel.unref();
-    process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+    // it, as a single process would have. Its death shows as a new parent.
+    setInterval(() => {
+      if (process.ppid !== launcher) process.kill(process.pid, 'SIGKILL');
+    }, 200).unref();
   }
   const { main } = await import(entry.href);
   process.exitCode = await main(process.argv.slice(2));

@@ -2,6 +2,7 @@
  * Turns the runtime's config sections into what a job uses: the checkpoint interval, the
  * memory ceiling (with its log and metric), and the progress reporter.
  */
+import { getHeapStatistics } from 'node:v8';
 import type { Logger } from '../core/logger.js';
 import type { Database, OpenOptions } from '../sinks/duckdb/database.js';
 import type { DuckdbConfig } from '../config/schema.js';
@@ -39,7 +40,9 @@ export function jobSettings(settings: RuntimeSettings | undefined, logger: Logge
 /** Logs DuckDB's memory_limit and threads as the open database has them (the config's, when set). */
 export async function logDuckdbSettings(db: Database, logger: Logger): Promise<void> {
   const row = (await db.all("SELECT current_setting('memory_limit') AS memory_limit, current_setting('threads') AS threads"))[0] ?? {};
-  logger.info({ component: 'duckdb', memoryLimit: String(row['memory_limit']), threads: Number(row['threads']) }, 'database settings');
+  // The V8 heap limit beside it: bin/convene.js sets it for the pipeline's process (resources.heapLimitMB).
+  const heapLimitMB = Math.round(getHeapStatistics().heap_size_limit / 1048576);
+  logger.info({ component: 'duckdb', memoryLimit: String(row['memory_limit']), threads: Number(row['threads']), heapLimitMB }, 'database settings');
 }
 
 /**

@@ -3,7 +3,7 @@
  * `Database`: SQL with parameters, row objects in plain JS values, and bulk appends.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DuckDBConnection, DuckDBInstance, timestampTZValue, type DuckDBAppender, type DuckDBPreparedStatement, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, timestampValue, type DuckDBAppender, type DuckDBPreparedStatement, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
 import { DatabaseError } from '../../core/errors.js';
 
 export type SqlParam = string | number | boolean | null | bigint;
@@ -216,7 +216,9 @@ function appendCell(appender: DuckDBAppender, type: ColumnType, value: CellValue
       return appender.appendBoolean(Boolean(value));
     case 'TIMESTAMPTZ': {
       const ms = typeof value === 'object' ? value.tsMillis : Number(value);
-      return appender.appendTimestampTZ(timestampTZValue(BigInt(Math.trunc(ms)) * 1000n));
+      // Appended as a plain TIMESTAMP (the same microseconds since the epoch, cast on the way in
+      // with the connection's UTC zone): the binding's TIMESTAMPTZ append builds a boxed value per cell.
+      return appender.appendTimestamp(timestampValue(BigInt(Math.trunc(ms)) * 1000n));
     }
   }
 }

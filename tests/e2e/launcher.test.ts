@@ -1,0 +1,61 @@
+/**
+ * The commands that run the pipeline run it in a second process started with a V8 heap limit
+ * (`resources.heapLimitMB`, bin/convene.js): the limit reaches the pipeline, 0 turns it off,
+ * NODE_OPTIONS wins, and killing the command (even with SIGKILL) ends the pipeline with it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { convene } from '../support/cli.js';
+import { cliPath, repoRoot, scratch } from '../support/paths.js';
+
+const dir = scratch('convene-launcher-');
+const bundle = join(dir, 'bundle');
+
+/** The heap limit the replay's pipeline logged, in MB. */
+function loggedHeapLimit(env: Record<string, string>): number {
+  const r = spawnSync(process.execPath, [cliPath, 'replay', bundle, '--db', join(dir, `h${Object.values(env).join('-')}.duckdb`), '--quiet'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, CONVENE_LOG_LEVEL: 'info', ...env },
+  });
+  assert.is(r.status, 0, r.stderr);
+  const m = /database settings .*heapLimitMB=(\d+)/.exec(r.stderr);
+  assert.ok(m, r.stderr);
+  return Number(m![1]);
+}
+
+test('the pipeline runs with the configured heap limit; 0 leaves V8 its own', () => {
+  assert.is(convene(['generate', '--out', bundle, '--seed', '3', '--scale', '0.01']).status, 0);
+  const limited = loggedHeapLimit({ CONVENE_RESOURCES__HEAP_LIMIT_MB: '200' });
+  // V8 adds its young generation to the old-space limit.
+  assert.ok(limited >= 200 && limited < 300, `heap limit ${limited} MB for 200`);
+  const unlimited = loggedHeapLimit({ CONVENE_RESOURCES__HEAP_LIMIT_MB: '0' });
+  assert.ok(unlimited > 1000, `heap limit ${unlimited} MB without one`);
+  const own = loggedHeapLimit({ NODE_OPTIONS: '--max-old-space-size=300' });
+  assert.ok(own >= 300 && own < 400, `NODE_OPTIONS wins: ${own} MB`);
+});
+
+const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+
+test('killing the command with SIGKILL ends the pipeline process too', async () => {
+  const child = spawn(process.execPath, [cliPath, 'replay', bundle, '--db', join(dir, 'killed.duckdb'), '--full-refresh', '--batch-size', '16'], { cwd: repoRoot, stdio: 'ignore' });
+  let pipeline: number | null = null;
+  for (let i = 0; i < 100 && pipeline === null; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim();
+    if (children) pipeline = Number(children.split(' ')[0]);
+  }
+  assert.ok(pipeline !== null, 'the command started the pipeline process');
+  child.kill('SIGKILL');
+  let gone = false;
+  for (let i = 0; i < 60 && !gone; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    gone = !alive(pipeline!);
+  }
+  assert.ok(gone, `pipeline process ${pipeline} still running 6 s after the command was killed`);
+});
+
+test.run();
