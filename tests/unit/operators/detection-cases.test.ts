@@ -47,6 +47,22 @@ test('agenda, reminder and follow-up cues name a meeting with a bare word', () =
   assert.is(kindOf('from the Initech call: please review the checkout bug by EOW'), 'followup');
 });
 
+test('a move from one time to another is a reschedule, not a proposal', () => {
+  assert.is(kindOf('moving 1:1 from 4:30 PM to 6:00 PM'), 'reschedule');
+  assert.is(kindOf('pushing standup from 10am to 11am tomorrow'), 'reschedule');
+  assert.is(kindOf('moving the design review from sprint 3 to sprint 4'), null);
+});
+
+test('"no need to meet" calls a meeting off', () => {
+  assert.is(kindOf('no need to meet mon, resolved it'), 'cancel');
+  assert.is(kindOf('no need for the sync tomorrow, all sorted'), 'cancel');
+});
+
+test('a message that opens as an agenda is one, though an item reads "next steps"', () => {
+  assert.is(kindOf("agenda for Thu's chat:\n• the data pipeline\n• open questions\n• next steps"), 'agenda');
+  assert.is(kindOf('next steps from the call: ship the fix'), 'followup');
+});
+
 test('the same cues without a meeting word, or about code, stay out', () => {
   assert.is(kindOf('reminder: expense reports are due Friday 5pm'), null);
   assert.is(kindOf('reminder to call the API with retries in 10 min'), null);
