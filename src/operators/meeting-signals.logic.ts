@@ -12,6 +12,7 @@ import type { Message, Signal, SignalKind } from '../core/records.js';
 import { findConferenceLinks } from './conference-links.logic.js';
 import { decodeSlackText } from './slack-text.logic.js';
 import { findTimeMentions } from './time-expressions.logic.js';
+import { repairTypos } from './typos.logic.js';
 
 export interface SignalInput {
   readonly message: Message;
@@ -178,7 +179,8 @@ export function detectSignal(input: SignalInput): Signal | null {
 
   const decoded = decodeSlackText(`${m.text}\n${m.extraText}`);
   // Phones type curly apostrophes ("let’s", "can’t"); the cues are written with straight ones.
-  const text = decoded.text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'");
+  // Typing slips ("satrt", "cancellde") read as the words they slipped from.
+  const text = repairTypos(decoded.text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'"));
   const links = findConferenceLinks(m.links, decoded.text);
   const isBot = m.botId !== null || m.subtype === 'bot_message';
   const meetingApp = isBot && MEETING_APPS.test(m.botName ?? '');
@@ -339,7 +341,7 @@ const PROPOSE_CUE = KIND_CUES.find(([k]) => k === 'propose')![1];
  */
 export function isBareDecline(m: Message): boolean {
   if (m.botId !== null || m.subtype !== null) return false;
-  const text = decodeSlackText(m.text).text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'");
+  const text = repairTypos(decodeSlackText(m.text).text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'"));
   if (text.length === 0 || text.length > 80 || !DECLINE_CUE.test(text)) return false;
   return !firstMatch(DISTRACTORS, text).some(([d]) => d !== 'social' && d !== 'general talk');
 }

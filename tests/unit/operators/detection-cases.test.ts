@@ -63,6 +63,16 @@ test('a message that opens as an agenda is one, though an item reads "next steps
   assert.is(kindOf('next steps from the call: ship the fix'), 'followup');
 });
 
+test('a cue word with two neighbouring letters swapped reads as the word', () => {
+  assert.is(kindOf('catch up is about to satrt'), 'reminder');
+  assert.is(kindOf('planning is cancellde tue'), 'cancel');
+  assert.is(kindOf('thanks all, ntoes are in the doc'), 'followup');
+  assert.is(kindOf('killnig 1:1 Friday :wave:'), 'cancel');
+  assert.is(kindOf('quick agneda for today: status, on-call rotation, risks'), 'agenda');
+  // A slip never turns a word into a cue it was not near: "trail" stays a trail.
+  assert.is(kindOf('the trail run starts at noon'), null);
+});
+
 test('the same cues without a meeting word, or about code, stay out', () => {
   assert.is(kindOf('reminder: expense reports are due Friday 5pm'), null);
   assert.is(kindOf('reminder to call the API with retries in 10 min'), null);
