@@ -21,6 +21,7 @@ import type { Millis } from '../core/envelope.js';
 import type { CalendarEvent, Signal } from '../core/records.js';
 import { conferenceKey } from './conference-links.logic.js';
 import { conferenceKeysOf, textWords, titleWordsOf, type EventIndex } from './event-index.logic.js';
+import { repairTypos } from './typos.logic.js';
 
 /**
  * The event-time window of correlation: a message can concern an event from `lookbackMs`
@@ -53,7 +54,7 @@ export interface CorrelationContext {
   /** The author's UTC offset at the message, in minutes: where "Friday afternoon" begins and ends. */
   readonly tzOffsetMinutes?: number;
   /** The events the channel's messages were linked to in the last days (`DISCUSSED_WITHIN_MS`): what the channel has been talking about. */
-  readonly discussedEventIds?: { has(eventId: string): boolean };
+  readonly discussedEventIds?: { has(eventId: string): boolean; keys(): Iterable<string> };
 }
 
 /** How far back a channel's links say which meetings it has been talking about. */
@@ -205,6 +206,9 @@ function ownMeetingOf(signal: Signal, ctx: CorrelationContext, windows: Correlat
     : ctx.events.invitedBetween(ctx.authorEmail, signal.time - windows.followUpMs - DAY, signal.time).filter((e) => e.end <= signal.time && all(e)).reverse();
   // The one the message names by a title word ("postmortem topics so far"), else the nearest of
   // exactly these people (their 1:1 rather than a small group both are in), else the nearest.
+  // A cancellation means the instance the calendar shows cancelled, when there is one.
+  const cancelled = signal.kind === 'cancel' ? found.filter((e) => e.status === 'cancelled') : [];
+  if (cancelled.length > 0) return cancelled.find((e) => titleWordsOf(e).some((w) => messageWords.has(w))) ?? cancelled[0];
   return found.find((e) => titleWordsOf(e).some((w) => messageWords.has(w))) ?? found.find((e) => attendeeEmails(e).size === members.length) ?? found[0];
 }
 
@@ -440,7 +444,8 @@ function withMoveTarget(signal: Signal, text: string): Signal {
 export function scoreCandidates(signal: Signal, ctx: CorrelationContext, linking = false): Array<ScoredCandidate & { eligible: boolean }> {
   signal = withMoveTarget(signal, ctx.text);
   const linkKeys = new Set(signal.links.map(conferenceKey).filter((k): k is string => k !== null));
-  const messageWords = textWords((signal.kind === 'agenda' ? meetingReference(ctx.text) : signal.kind === 'decline' ? ctx.text.replace(CLASH, '') : ctx.text).replace(CATCH_UP_LATER, ''));
+  const said = repairTypos(ctx.text.toLowerCase());
+  const messageWords = textWords((signal.kind === 'agenda' ? meetingReference(said) : signal.kind === 'decline' ? said.replace(CLASH, '') : said).replace(CATCH_UP_LATER, ''));
   const windows = ctx.windows ?? DEFAULT_WINDOWS;
   const list = candidates(signal, ctx.events, linkKeys, messageWords, windows, linking);
   const own = ownMeetingOf(signal, ctx, windows, messageWords);
@@ -469,9 +474,12 @@ export function scoreCandidates(signal: Signal, ctx: CorrelationContext, linking
  */
 function preferNearestNamed(signal: Signal, scored: ScoredCandidate[]): void {
   const looksBack = signal.kind === 'followup';
+  // "cancelled the invite for standup": of the instances named, the one the calendar shows cancelled.
+  const cancelledOnly = signal.kind === 'cancel' && scored.some((s) => s.titleScore > 0 && s.event.status === 'cancelled' && s.event.end > signal.time && s.evidence.includes('author:attendee'));
   let pick: ScoredCandidate | undefined;
   for (const s of scored) {
     if (s.titleScore === 0 || !s.evidence.includes('author:attendee')) continue;
+    if (cancelledOnly && s.event.status !== 'cancelled') continue;
     // The next meeting that takes place; only a cancellation looks at cancelled ones.
     if (s.event.status === 'cancelled' && signal.kind !== 'cancel') continue;
     if (looksBack ? s.event.end > signal.time : s.event.end <= signal.time) continue;
@@ -484,6 +492,28 @@ function preferNearestNamed(signal: Signal, scored: ScoredCandidate[]): void {
   if (pick === undefined) return;
   pick.score += 0.05;
   pick.evidence.push(looksBack ? 'title:last' : 'title:next');
+}
+
+/**
+ * "agenda is in the invite - mostly OKRs", "thanks all, notes are in the doc": an agenda or a
+ * follow-up that names neither a time nor a meeting is about the meeting its channel has been
+ * arranging. For an agenda, the one upcoming event (within a week) the channel's messages of the
+ * last days were linked to; for a follow-up, the latest of them that began in the last day and
+ * has ended. Only events the author is invited to; none when the channel talked of several.
+ */
+function discussedMeeting(signal: Signal, ctx: CorrelationContext): EventLink | null {
+  if ((signal.kind !== 'agenda' && signal.kind !== 'followup') || signal.times.length > 0 || !ctx.discussedEventIds || !ctx.authorEmail) return null;
+  const author = ctx.authorEmail.toLowerCase();
+  const found: CalendarEvent[] = [];
+  for (const id of ctx.discussedEventIds.keys()) {
+    const e = ctx.events.get(id);
+    if (!e || e.status === 'cancelled' || !attendeeEmails(e).has(author)) continue;
+    const fits = signal.kind === 'agenda' ? e.start > signal.time && e.start <= signal.time + NEXT_WITHIN_MS : e.end <= signal.time && e.start >= signal.time - DAY;
+    if (fits) found.push(e);
+  }
+  if (found.length === 0 || (signal.kind === 'agenda' && found.length > 1)) return null;
+  const e = found.reduce((a, b) => (b.start > a.start ? b : a));
+  return { eventId: e.id, confidence: 0.55, method: 'context', evidence: ['channel:discussed', signal.kind === 'agenda' ? 'channel:only-upcoming' : 'channel:last-held'] };
 }
 
 /** The calendar event a signal concerns, or null when no candidate is convincing. */
@@ -509,10 +539,10 @@ export function linkToEvent(signal: Signal, ctx: CorrelationContext): EventLink 
       (namesAnother || statesAnother || (best.score >= 0.6 && (best.linkMatch || best.timeScore >= 0.3) && best.score - threadScore >= lead));
     if (!clearlyElsewhere) return { eventId: ctx.threadMeetingId, confidence: 0.85, method: 'thread', evidence: ['thread:parent'] };
   }
-  if (best === undefined || best.score < THRESHOLD) return null;
+  if (best === undefined || best.score < THRESHOLD) return discussedMeeting(signal, ctx);
   const runnerUp = scored[1];
   // Two instances equally good (a weekly meeting, no time stated): pick none rather than guess.
-  if (runnerUp !== undefined && best.score - runnerUp.score < 0.02 && !best.linkMatch) return null;
+  if (runnerUp !== undefined && best.score - runnerUp.score < 0.02 && !best.linkMatch) return discussedMeeting(signal, ctx);
   const method: EventLink['method'] = best.linkMatch ? 'link' : best.timeScore >= 0.3 ? 'time' : best.titleScore > 0 ? 'title' : 'context';
   return { eventId: best.event.id, confidence: Math.min(0.99, Math.round(best.score * 100) / 100), method, evidence: best.evidence };
 }

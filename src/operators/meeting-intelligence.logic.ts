@@ -104,7 +104,7 @@ export interface LinkingInputSource {
   /** Who answered the message (Slack ids), when they decide between events at its stated time. */
   readonly participants?: readonly string[];
   /** The events the channel's messages were linked to in the last days (`DISCUSSED_WITHIN_MS`). */
-  readonly discussed?: { has(eventId: string): boolean };
+  readonly discussed?: { has(eventId: string): boolean; keys(): Iterable<string> };
 }
 
 /**

@@ -240,4 +240,39 @@ test('"reminder that we have demo prep this morning" is this morning\'s demo pre
   assert.is(found?.eventId, 'today');
 });
 
+test('an agenda naming no meeting and no time is about the one upcoming meeting its channel arranged, and none when it arranged two', () => {
+  const crowd = Array.from({ length: 12 }, (_, i) => `U${i + 1}`);
+  const channel: Channel = { ...dm, id: 'C8', name: 'team', kind: 'public', members: crowd };
+  const inC8 = (text: string, at: string) => message(text, { channelId: 'C8', ts: tsAt(at), userId: 'U1' });
+  const review = event('review', '2026-03-12T17:00:00Z', { summary: 'Roadmap review', attendees: group });
+  const other = event('other', '2026-03-11T17:00:00Z', { summary: 'Hiring sync', attendees: group });
+  const one = intelligence([review, other]);
+  one.addChannel(channel);
+  assert.equal(links(one.processMessage(inC8('can we meet thu at 10am?', '2026-03-09T16:00:00Z'))).map((l) => l.meetingId), ['review']);
+  const agenda = links(one.processMessage(inC8('agenda is in the invite - mostly OKRs', '2026-03-10T16:00:00Z')));
+  assert.equal(agenda.map((l) => [l.meetingId, l.kind]), [['review', 'agenda']]);
+  assert.ok(agenda[0]!.evidence.includes('channel:only-upcoming'));
+  const two = intelligence([review, other]);
+  two.addChannel(channel);
+  two.processMessage(inC8('can we meet thu at 10am?', '2026-03-09T16:00:00Z'));
+  two.processMessage(inC8('can we meet wed at 10am?', '2026-03-09T17:00:00Z'));
+  assert.equal(links(two.processMessage(inC8('agenda is in the invite - mostly OKRs', '2026-03-10T16:00:00Z'))), []);
+});
+
+test('a cancellation naming a series means the instance the calendar shows cancelled, not the nearer live one', () => {
+  const text = 'cancelled the invite for standup';
+  const live = event('fri', '2026-03-13T16:30:00Z', { summary: 'Platform standup', attendees: group, recurringEventId: 's' });
+  const off = event('mon', '2026-03-16T16:30:00Z', { summary: 'Platform standup', attendees: group, recurringEventId: 's', status: 'cancelled' });
+  const found = linkToEvent(signalOf(text, '2026-03-13T07:30:00Z'), { authorEmail: 'ana@acme.test', mentionedEmails: [], channelMemberEmails: trio, text, events: indexOf([live, off]) });
+  assert.is(found?.eventId, 'mon');
+});
+
+test("in a DM, \"let's skip Mon\" cancels the members' instance the calendar shows cancelled", () => {
+  const booked = event('pair', '2026-03-16T16:00:00Z', { summary: 'Ana <> Bo', attendees: both });
+  const series = event('one', '2026-03-16T18:00:00Z', { summary: 'Ana / Bo 1:1', attendees: both, recurringEventId: 's', status: 'cancelled' });
+  const mi = intelligence([booked, series]);
+  const out = links(mi.processMessage(inDm("let's skip Mon", '2026-03-13T17:00:00Z')));
+  assert.equal(out.map((l) => [l.meetingId, l.kind]), [['one', 'cancel']]);
+});
+
 test.run();
