@@ -73,6 +73,17 @@ test('a cue word with two neighbouring letters swapped reads as the word', () =>
   assert.is(kindOf('the trail run starts at noon'), null);
 });
 
+test('a meeting and a day with no cancel verb, or asked as a short question, are a cancellation and a proposal', () => {
+  assert.is(kindOf('no debrief Friday - enjoy the time back'), 'cancel');
+  assert.is(kindOf('no hiring sync Monday - enjoy the time back'), 'cancel');
+  assert.is(kindOf('removing Fri’s weekly, post updates in thread instead'), 'cancel');
+  assert.is(kindOf('quick sync Monday after lunch?'), 'propose');
+  assert.is(kindOf('pinging about the API deprecation - meet Friday after lunch?'), 'propose');
+  assert.is(kindOf('pushing catch up by a bit, wed at 7:45pm BST now'), 'reschedule');
+  assert.is(kindOf('no problem tomorrow'), null);
+  assert.is(kindOf('is the interview loop next week?'), null);
+});
+
 test('the same cues without a meeting word, or about code, stay out', () => {
   assert.is(kindOf('reminder: expense reports are due Friday 5pm'), null);
   assert.is(kindOf('reminder to call the API with retries in 10 min'), null);
