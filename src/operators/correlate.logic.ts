@@ -21,6 +21,7 @@ import type { Millis } from '../core/envelope.js';
 import type { CalendarEvent, Signal } from '../core/records.js';
 import { conferenceKey } from './conference-links.logic.js';
 import { conferenceKeysOf, textWords, titleWordsOf, type EventIndex } from './event-index.logic.js';
+import { repairTypos } from './typos.logic.js';
 
 /**
  * The event-time window of correlation: a message can concern an event from `lookbackMs`
@@ -52,7 +53,14 @@ export interface CorrelationContext {
   readonly participantEmails?: string[];
   /** The author's UTC offset at the message, in minutes: where "Friday afternoon" begins and ends. */
   readonly tzOffsetMinutes?: number;
+  /** The events the channel's messages were linked to in the last days (`DISCUSSED_WITHIN_MS`): what the channel has been talking about. */
+  readonly discussedEventIds?: { has(eventId: string): boolean; keys(): Iterable<string> };
 }
+
+/** How far back a channel's links say which meetings it has been talking about. */
+export const DISCUSSED_WITHIN_MS = 7 * 24 * 3_600_000;
+/** Kinds that refer to a meeting already arranged, which the channel has likely talked about before. */
+const REFERRING = new Set<Signal['kind']>(['agenda', 'followup', 'reminder', 'cancel', 'decline']);
 
 export interface EventLink {
   readonly eventId: string;
@@ -115,6 +123,10 @@ export interface ScoredCandidate {
   titleScore: number;
   /** The time cue points at this event (not only at its day). */
   timeMatches: boolean;
+  /** The only time cue is a day and a part of it ("Wednesday", "Friday afternoon") that the event falls in. */
+  partOfDayOnly?: boolean;
+  /** The message names the event's type and the day it is on ("are we doing standup Wednesday?"). */
+  namedOnDay?: boolean;
   evidence: string[];
 }
 
@@ -150,6 +162,8 @@ const AGENDA_REFERENCES = [
 
 /** "declined, clashes with planning", "in a customer call then": what follows names the other meeting. */
 const CLASH = /\b(?:clash(?:es|ing)? with|conflicts? with|in an? (?:other )?|in another|double[- ]booked with)\b[^\n]*/i;
+/** "can't join, will catch up on notes": reading up later, not the meeting titled "Catch up". */
+const CATCH_UP_LATER = /\b(?:will|i'?ll|i will) catch[- ]?up (?:on|later|async|offline|after)\b[^\n]*/i;
 /** "agenda: 1) …", "agenda (please read before): …", "agenda is in the invite - mostly …": topics only, no meeting named. */
 const AGENDA_ONLY = /^\s*agenda(?:\s*\([^)]*\))?(?: is in the invite)?\s*[:\-\u2013]/i;
 
@@ -192,6 +206,9 @@ function ownMeetingOf(signal: Signal, ctx: CorrelationContext, windows: Correlat
     : ctx.events.invitedBetween(ctx.authorEmail, signal.time - windows.followUpMs - DAY, signal.time).filter((e) => e.end <= signal.time && all(e)).reverse();
   // The one the message names by a title word ("postmortem topics so far"), else the nearest of
   // exactly these people (their 1:1 rather than a small group both are in), else the nearest.
+  // A cancellation means the instance the calendar shows cancelled, when there is one.
+  const cancelled = signal.kind === 'cancel' ? found.filter((e) => e.status === 'cancelled') : [];
+  if (cancelled.length > 0) return cancelled.find((e) => titleWordsOf(e).some((w) => messageWords.has(w))) ?? cancelled[0];
   return found.find((e) => titleWordsOf(e).some((w) => messageWords.has(w))) ?? found.find((e) => attendeeEmails(e).size === members.length) ?? found[0];
 }
 
@@ -231,10 +248,13 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
   let timeScore = 0;
   // A clock time stated for the same day but another hour is a hint, not a match: on its own it links nothing.
   let timeMatches = false;
+  let partOfDay = false;
+  const shared = titleWordsOf(e).filter((w) => messageWords.has(w));
   for (const t of signal.times) {
     const delta = Math.abs(t.start - e.start);
     // The stated minute itself beats a start a quarter-hour off: meetings start on the quarter.
-    if (delta <= TIME_TOLERANCE_MS) {
+    // A day without a clock ("tomorrow") carries the message's own clock: that is no stated minute.
+    if (delta <= TIME_TOLERANCE_MS && (t.certain || CLOCK_DIGITS.test(t.text) || !DAY_WORD.test(t.text))) {
       timeScore = Math.max(timeScore, (t.certain ? 0.45 : 0.3) - (delta > 60_000 ? 0.1 : 0));
       timeMatches = true;
     }
@@ -246,6 +266,13 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
     else if (t.certain && delta < 12 * HOUR && new Date(t.start).getUTCDate() === new Date(e.start).getUTCDate()) timeScore = Math.max(timeScore, 0.1);
     // "Friday afternoon", "tmrw after lunch": a named day and a part of it, in the author's day.
     else if (!t.certain && ctx.tzOffsetMinutes !== undefined && DAY_WORD.test(t.text) && !CLOCK_DIGITS.test(t.text) && withinPartOfDay(t.start, e.start, ctx.tzOffsetMinutes, ctx.text)) {
+      timeScore = Math.max(timeScore, 0.2);
+      timeMatches = true;
+      partOfDay = true;
+    }
+    // "are we doing standup Wednesday?": the meeting type and the day name an arranged meeting, at whatever hour it is.
+    // (A proposal's words name its topic as often as a meeting: "grabbing time Tue to review X".)
+    else if (!t.certain && shared.length > 0 && REFERRING.has(signal.kind) && DAY_WORD.test(t.text) && !CLOCK_DIGITS.test(t.text) && onNamedDay(e.start, t.start, ctx.tzOffsetMinutes)) {
       timeScore = Math.max(timeScore, 0.2);
       timeMatches = true;
     }
@@ -276,6 +303,7 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
     }
   }
   if (own !== undefined && own.id === e.id) {
+    partOfDay = false;
     timeScore = Math.max(timeScore, 0.3);
     timeMatches = true;
     evidence.push(signal.kind === 'followup' ? 'time:last-of-members' : 'time:next-of-members');
@@ -286,13 +314,19 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
   }
 
   let titleScore = 0;
-  const shared = titleWordsOf(e).filter((w) => messageWords.has(w));
   if (shared.length > 0) {
     titleScore = Math.min(0.3, 0.15 * shared.length);
     score += titleScore;
     evidence.push(`title:${shared.join(',')}`);
   }
 
+  // "agenda items for design review?" in a channel that arranged one of several design reviews
+  // this week: the one its people have been talking about there.
+  // Only for an event the message itself points at by a title word, a link or a time other than a part of a day.
+  if (REFERRING.has(signal.kind) && (shared.length > 0 || linkMatch || (timeMatches && !partOfDay)) && ctx.discussedEventIds?.has(e.id)) {
+    score += 0.1;
+    evidence.push('channel:discussed');
+  }
   // People agree on a time, then someone sends the invite: the event a proposal leads to is
   // created after it. A series created weeks earlier is not what a new proposal is about. Weak
   // on its own (calendars are busy), it breaks ties between events at the same time.
@@ -347,7 +381,9 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
   const over = e.end <= signal.time;
   const distance = looksBack ? (delta <= 0 ? -delta : delta + DAY) : !over ? Math.max(0, delta) : -delta + 2 * DAY;
   score += 0.1 * Math.exp(-distance / (3 * DAY));
-  return { event: e, score, linkMatch, timeScore, titleScore, timeMatches, evidence };
+  const partOfDayOnly = partOfDay && !linkMatch && signal.times.every((t) => !t.certain && !CLOCK_DIGITS.test(t.text));
+  const namedOnDay = shared.length > 0 && REFERRING.has(signal.kind) && signal.times.some((t) => !t.certain && DAY_WORD.test(t.text) && !CLOCK_DIGITS.test(t.text) && onNamedDay(e.start, t.start, ctx.tzOffsetMinutes));
+  return { event: e, score, linkMatch, timeScore, titleScore, timeMatches, partOfDayOnly, namedOnDay, evidence };
 }
 
 /**
@@ -408,7 +444,8 @@ function withMoveTarget(signal: Signal, text: string): Signal {
 export function scoreCandidates(signal: Signal, ctx: CorrelationContext, linking = false): Array<ScoredCandidate & { eligible: boolean }> {
   signal = withMoveTarget(signal, ctx.text);
   const linkKeys = new Set(signal.links.map(conferenceKey).filter((k): k is string => k !== null));
-  const messageWords = textWords(signal.kind === 'agenda' ? meetingReference(ctx.text) : signal.kind === 'decline' ? ctx.text.replace(CLASH, '') : ctx.text);
+  const said = repairTypos(ctx.text.toLowerCase());
+  const messageWords = textWords((signal.kind === 'agenda' ? meetingReference(said) : signal.kind === 'decline' ? said.replace(CLASH, '') : said).replace(CATCH_UP_LATER, ''));
   const windows = ctx.windows ?? DEFAULT_WINDOWS;
   const list = candidates(signal, ctx.events, linkKeys, messageWords, windows, linking);
   const own = ownMeetingOf(signal, ctx, windows, messageWords);
@@ -419,11 +456,14 @@ export function scoreCandidates(signal: Signal, ctx: CorrelationContext, linking
   }
   const scored = list.map((e) => scoreEvent(signal, e, ctx, linkKeys, messageWords, own));
   preferNearestNamed(signal, scored);
+  // "are we doing standup Wednesday?": when an event of the type named is on the day named, the
+  // day alone no longer points at the other events of that day.
+  const namedOnDay = scored.some((s) => s.namedOnDay === true && s.score >= THRESHOLD && s.event.id !== own?.id);
   return scored
     // Without a link, a time or a title, people alone would tie a message to whatever meeting its author has next.
     // A title word does not outweigh a stated day that is another one ("review the budget Tuesday" is not Friday's budget review).
     // In a DM, the members' own next meeting outweighs a word of another's title ("main item for catch up: performance reviews").
-    .map((s) => ({ ...s, eligible: s.linkMatch || s.timeMatches || (s.titleScore > 0 && own === undefined && (signal.times.length === 0 || s.timeScore > 0)) }))
+    .map((s) => ({ ...s, eligible: s.linkMatch || (s.timeMatches && !(namedOnDay && s.partOfDayOnly && s.titleScore === 0)) || (s.titleScore > 0 && own === undefined && (signal.times.length === 0 || s.timeScore > 0)) }))
     .sort((a, b) => b.score - a.score || a.event.start - b.event.start || (a.event.id < b.event.id ? -1 : 1));
 }
 
@@ -434,9 +474,12 @@ export function scoreCandidates(signal: Signal, ctx: CorrelationContext, linking
  */
 function preferNearestNamed(signal: Signal, scored: ScoredCandidate[]): void {
   const looksBack = signal.kind === 'followup';
+  // "cancelled the invite for standup": of the instances named, the one the calendar shows cancelled.
+  const cancelledOnly = signal.kind === 'cancel' && scored.some((s) => s.titleScore > 0 && s.event.status === 'cancelled' && s.event.end > signal.time && s.evidence.includes('author:attendee'));
   let pick: ScoredCandidate | undefined;
   for (const s of scored) {
     if (s.titleScore === 0 || !s.evidence.includes('author:attendee')) continue;
+    if (cancelledOnly && s.event.status !== 'cancelled') continue;
     // The next meeting that takes place; only a cancellation looks at cancelled ones.
     if (s.event.status === 'cancelled' && signal.kind !== 'cancel') continue;
     if (looksBack ? s.event.end > signal.time : s.event.end <= signal.time) continue;
@@ -449,6 +492,28 @@ function preferNearestNamed(signal: Signal, scored: ScoredCandidate[]): void {
   if (pick === undefined) return;
   pick.score += 0.05;
   pick.evidence.push(looksBack ? 'title:last' : 'title:next');
+}
+
+/**
+ * "agenda is in the invite - mostly OKRs", "thanks all, notes are in the doc": an agenda or a
+ * follow-up that names neither a time nor a meeting is about the meeting its channel has been
+ * arranging. For an agenda, the one upcoming event (within a week) the channel's messages of the
+ * last days were linked to; for a follow-up, the latest of them that began in the last day and
+ * has ended. Only events the author is invited to; none when the channel talked of several.
+ */
+function discussedMeeting(signal: Signal, ctx: CorrelationContext): EventLink | null {
+  if ((signal.kind !== 'agenda' && signal.kind !== 'followup') || signal.times.length > 0 || !ctx.discussedEventIds || !ctx.authorEmail) return null;
+  const author = ctx.authorEmail.toLowerCase();
+  const found: CalendarEvent[] = [];
+  for (const id of ctx.discussedEventIds.keys()) {
+    const e = ctx.events.get(id);
+    if (!e || e.status === 'cancelled' || !attendeeEmails(e).has(author)) continue;
+    const fits = signal.kind === 'agenda' ? e.start > signal.time && e.start <= signal.time + NEXT_WITHIN_MS : e.end <= signal.time && e.start >= signal.time - DAY;
+    if (fits) found.push(e);
+  }
+  if (found.length === 0 || (signal.kind === 'agenda' && found.length > 1)) return null;
+  const e = found.reduce((a, b) => (b.start > a.start ? b : a));
+  return { eventId: e.id, confidence: 0.55, method: 'context', evidence: ['channel:discussed', signal.kind === 'agenda' ? 'channel:only-upcoming' : 'channel:last-held'] };
 }
 
 /** The calendar event a signal concerns, or null when no candidate is convincing. */
@@ -474,10 +539,10 @@ export function linkToEvent(signal: Signal, ctx: CorrelationContext): EventLink 
       (namesAnother || statesAnother || (best.score >= 0.6 && (best.linkMatch || best.timeScore >= 0.3) && best.score - threadScore >= lead));
     if (!clearlyElsewhere) return { eventId: ctx.threadMeetingId, confidence: 0.85, method: 'thread', evidence: ['thread:parent'] };
   }
-  if (best === undefined || best.score < THRESHOLD) return null;
+  if (best === undefined || best.score < THRESHOLD) return discussedMeeting(signal, ctx);
   const runnerUp = scored[1];
   // Two instances equally good (a weekly meeting, no time stated): pick none rather than guess.
-  if (runnerUp !== undefined && best.score - runnerUp.score < 0.02 && !best.linkMatch) return null;
+  if (runnerUp !== undefined && best.score - runnerUp.score < 0.02 && !best.linkMatch) return discussedMeeting(signal, ctx);
   const method: EventLink['method'] = best.linkMatch ? 'link' : best.timeScore >= 0.3 ? 'time' : best.titleScore > 0 ? 'title' : 'context';
   return { eventId: best.event.id, confidence: Math.min(0.99, Math.round(best.score * 100) / 100), method, evidence: best.evidence };
 }

@@ -19,7 +19,7 @@
  */
 import { envelope, type Envelope } from '../core/envelope.js';
 import { messageKey, type CalendarEvent, type Channel, type Meeting, type MeetingMetrics, type Message, type MessageLink, type Signal } from '../core/records.js';
-import { DEFAULT_WINDOWS, linkToEvent, membersMeetBetween, type CorrelationContext, type CorrelationWindows } from './correlate.logic.js';
+import { DEFAULT_WINDOWS, DISCUSSED_WITHIN_MS, linkToEvent, membersMeetBetween, type CorrelationContext, type CorrelationWindows } from './correlate.logic.js';
 import type { EventIndex } from './event-index.logic.js';
 import type { IdentityIndex } from './identity.logic.js';
 import { detectSignal, isBareDecline, isHuddleMessage } from './meeting-signals.logic.js';
@@ -43,6 +43,11 @@ const MOVE_CONTEXT_MS = 8 * 3_600_000;
 /** How soon the members' meeting must start for a bare "can't make it" in their DM to be about it. */
 const BARE_DECLINE_AHEAD_MS = 4 * 3_600_000;
 const ASIDE = /^\s*(?:unrelated|btw|by the way|also\b|different topic|separately|side note|off[- ]topic)\b/i;
+
+/** "unrelated, but…", "btw…", "also -…": a message that opens another subject than its thread's or channel's. */
+export function isAside(text: string): boolean {
+  return ASIDE.test(text);
+}
 
 /** Drive file ids in a URL: Docs, Sheets, Slides, Forms and Drive file links. */
 const DRIVE_ID = /(?:docs\.google\.com\/(?:document|spreadsheets|presentation|forms)\/d\/|drive\.google\.com\/(?:file\/d\/|open\?id=))([\w-]{10,})/g;
@@ -98,6 +103,8 @@ export interface LinkingInputSource {
   readonly tzOffsetMinutes: number;
   /** Who answered the message (Slack ids), when they decide between events at its stated time. */
   readonly participants?: readonly string[];
+  /** The events the channel's messages were linked to in the last days (`DISCUSSED_WITHIN_MS`). */
+  readonly discussed?: { has(eventId: string): boolean; keys(): Iterable<string> };
 }
 
 /**
@@ -130,6 +137,7 @@ export function linkingInput(src: LinkingInputSource): { signal: Signal; ctx: Co
     ...(threadEvent ? { threadMeetingId: threadEvent, contextIsChannel: !isReply } : {}),
     standalone: !isReply && src.context === undefined,
     tzOffsetMinutes: src.tzOffsetMinutes,
+    ...(src.discussed ? { discussedEventIds: src.discussed } : {}),
   };
   return { signal: newTimes.length === signal.times.length || newTimes.length === 0 ? signal : { ...signal, times: newTimes }, ctx };
 }
@@ -177,6 +185,8 @@ export class MeetingIntelligence {
   /** Every linked message by `channel:ts`; a later message in its thread may move it to another meeting. */
   private readonly linked = new Map<string, LinkedMessage>();
   private readonly slackMeetings = new Map<string, Meeting>();
+  /** The calendar events the current channel's messages were linked to, by the time of the latest link, oldest first. */
+  private readonly discussed = new Map<string, number>();
   /** The latest ad hoc meeting, which a huddle started soon after in its channel takes over. */
   private lastAdhoc: Meeting | null = null;
 
@@ -213,6 +223,12 @@ export class MeetingIntelligence {
       this.channel = m.channelId;
       this.threads.clear();
       this.recent = null;
+      this.discussed.clear();
+    }
+    // Only the last days of the channel's talk count: drop the links before them (oldest first).
+    for (const [id, at] of this.discussed) {
+      if (at >= m.time - DISCUSSED_WITHIN_MS) break;
+      this.discussed.delete(id);
     }
     const isReply = m.threadTs !== null && m.threadTs !== m.ts;
     const size = this.members.get(m.channelId)?.length ?? Number.POSITIVE_INFINITY;
@@ -242,9 +258,11 @@ export class MeetingIntelligence {
     const out: IntelligenceOutput[] = [envelope('signal', key, m.time, ORIGIN, signal)];
     const docs = driveIdsIn([...m.links, ...m.files.map((f) => f.url ?? '')].join(' '));
     if (docs.length > 0) this.documents.set(key, docs);
+    // An aside ("unrelated but are we doing 1:1 today?") is about another meeting: a later reply that settles the thread does not move it.
+    const aside = ASIDE.test(m.text);
     if (isReply && thread) thread.signal = signal;
     if (own) own.signals = [signal];
-    else if (isReply && thread) (thread.signals ??= []).push(signal);
+    else if (isReply && thread && !aside) (thread.signals ??= []).push(signal);
     // Channel context comes from what people start, not from the replies it explains.
     const fromContext = signal.evidence.some((e) => e.startsWith('channel:'));
     const previous = this.recent;
@@ -275,6 +293,13 @@ export class MeetingIntelligence {
         out.push(...this.settleThread(previous, link));
       }
       if (!isReply && !fromContext && this.recent !== null) this.recent.meetingId = link.meetingId;
+    }
+    for (const o of out) {
+      if (o.kind !== 'message_link') continue;
+      const id = (o.payload as MessageLink).meetingId;
+      if (!this.deps.events.get(id)) continue;
+      this.discussed.delete(id);
+      this.discussed.set(id, m.time);
     }
     return out;
   }
@@ -417,6 +442,8 @@ export class MeetingIntelligence {
     const input = linkingInput({
       message: m, signal, identities: this.deps.identities, events: this.deps.events, windows: this.windows,
       channelMemberEmails: this.channelMemberEmails(m.channelId), context: thread ? { meetingId: thread.meetingId } : undefined, tzOffsetMinutes: this.offsetFor(m),
+      // An aside opens another subject: what the channel has been talking about says nothing of it.
+      ...(isAside(m.text) ? {} : { discussed: this.discussed }),
     });
     const found = linkToEvent(input.signal, input.ctx);
     if (found) {

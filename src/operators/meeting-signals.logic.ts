@@ -12,6 +12,7 @@ import type { Message, Signal, SignalKind } from '../core/records.js';
 import { findConferenceLinks } from './conference-links.logic.js';
 import { decodeSlackText } from './slack-text.logic.js';
 import { findTimeMentions } from './time-expressions.logic.js';
+import { repairTypos } from './typos.logic.js';
 
 export interface SignalInput {
   readonly message: Message;
@@ -59,8 +60,9 @@ const MEETING_NOUNS: Rule[] = [
 
 /** Scheduling verbs per kind, tried in order: the first kind that fires wins. */
 const KIND_CUES: ReadonlyArray<readonly [SignalKind, RegExp]> = [
-  ['cancel', /\b(?:we can |let's |i'll |going to )drop (?:the |our )?[\w :'-]{2,30}? (?:today|tonight|tomorrow|tomorow|tmrw|mon|tue|wed|thu|fri|on |this week)|\bskipping (?:the |our )?[\w :'-]{2,30}? (?:today|tomorrow|tomorow|tmrw|mon|tue|wed|thu|fri|on |this week)|\btak(?:e|ing|en) (?:the |our |my |today's |tomorrow's )?[\w:-]+(?: [\w:-]+)? off (?:the|my|our) cal(?:endar)?\b|\bkill(?:ing|ed)? (?:the |our |today's |tomorrow's )?[\w:-]+(?: [\w:-]+)? (?:today|tonight|tomorrow|tomorow|tmrw|mon|tue|wed|thu|fri|this week)|\bno (?:catch ?up|chat|1:1|sync|standup|retro|meeting|call) (?:today|tomorrow|tomorow|tmrw|mon|tue|wed|thu|fri|this week)|\bcancel(?:l?ed|l?ing|s)?\b|\b(?:is|are) off\b(?! (?:by|to|on the|the hook|limits))|\bremov(?:e|ing) (?:today|tomorrow)(?:'s|’s) [\w-]+|\blet'?s skip (?:tmrw|tmr|tomorow)\b|\bskip(?:ping)? chat\b|\btak(?:e|ing|en) (?:the |our |my |today's |tomorrow's )?[\w:-]+ off (?:the|my|our) cal(?:endar)?\b|\bdrop (?:the |our |today's |this week's |this morning's )?(?:catch ?up|standup|stand-up|sync|1:1|retro|meeting|call)\b|\blet'?s skip (?:mon|tue|wed|thu|fri|sat|sun|today|tomorrow|this week)|\bcall(?:ing|ed)? (?:it )?off\b|\bscrap(?:ping|ped)?\b|\bno (?:standup|stand-up|retro|sync|meeting|1:1|call)(?: today| tomorrow| this week)?\b|\bnot happening\b|\bskip(?:ping)? (?:the |this week's |today's |tomorrow's |our )?(?:standup|stand-up|retro|sync|meeting|1:1|call)\b|\bwon't (?:be )?happen/],
-  ['reschedule', /\bupdated the invite\b|\bcan we move (?:it |this |that )?to\b|\bmove [\w:'-]+(?: [\w:'-]+){0,2} (?:call|meeting|sync|chat|1:1|standup|retro|review|demo) to\b|\b(?:clash|conflict) (?:at|on|then)\b[^,;?]{0,30}[,;] .{0,40}\b(?:ok|okay|work|instead|better)\b|\bre-?schedul|\bslide (?:it |this |that )?to\b|\b(?:is|are) now (?:at|on|today|tomorrow|mon|tue|wed|thu|fri|\d)|\bpush(?:ed|ing)? (?:it |this |that |(?:the |our )?[\w:'-]+ )?(?:back|out|to|by)\b|\bmov(?:e|ed|ing) (?:it|this|that|the [\w:'-]+(?: [\w:'-]+)?|our [\w:'-]+(?: [\w:'-]+)?|tomorrow's [\w:'-]+|today's [\w:'-]+|standup|retro|sync|our|my|the call|the meeting) (?:to|up|back|earlier|later)\b|\b(?:moved|moving|pushed|bumped|shifted) (?:to|back|up|out|earlier|later)\b|\bpostpon|\bbump(?:ed|ing)? (?:it |this |that |the [\w:'-]+ )?(?:to|back)\b|\bshift(?:ed|ing)? (?:it |this |that |the [\w:'-]+ )?to\b|\b(?:instead|different time|another time|new time|later slot|earlier slot)\b|\bcan we do (?:[\w:'-]+ )?(?:\d|mon|tue|wed|thu|fri|tomorrow)\w* instead\b/],
+  ['cancel', /\bno need (?:to (?:meet|sync|chat|talk|call|hop on)|for (?:a |the |our |today's |tomorrow's )?(?:meeting|call|sync|chat|1:1|standup|catch ?up))\b|\b(?:we can |let's |i'll |going to )drop (?:the |our )?[\w :'-]{2,30}? (?:today|tonight|tomorrow|tomorow|tmrw|mon|tue|wed|thu|fri|on |this week)|\bskipping (?:the |our )?[\w :'-]{2,30}? (?:today|tomorrow|tomorow|tmrw|mon|tue|wed|thu|fri|on |this week)|\btak(?:e|ing|en) (?:the |our |my |today's |tomorrow's )?[\w:-]+(?: [\w:-]+)? off (?:the|my|our) cal(?:endar)?\b|\bkill(?:ing|ed)? (?:the |our |today's |tomorrow's )?[\w:-]+(?: [\w:-]+)? (?:today|tonight|tomorrow|tomorow|tmrw|mon|tue|wed|thu|fri|this week)|\bno (?:[\w:'-]+ ){0,2}?(?:catch ?up|chat|1:1|sync|standup|stand-up|retro|meeting|call|debrief|kickoff|planning|review|session|postmortem|brainstorm|demo|weekly|workshop) (?:on )?(?:today|tomorrow|tomorow|tmrw|mon|tue|wed|thu|fri|this week)|\bcancel(?:l?ed|l?ing|s)?\b|\b(?:is|are) off\b(?! (?:by|to|on the|the hook|limits))|\bremov(?:e|ing) (?:on )?(?:today|tomorrow|mon|tue|wed|thu|fri)\w*(?:'s|’s) [\w-]+|\blet'?s skip (?:tmrw|tmr|tomorow)\b|\bskip(?:ping)? chat\b|\btak(?:e|ing|en) (?:the |our |my |today's |tomorrow's )?[\w:-]+ off (?:the|my|our) cal(?:endar)?\b|\bdrop (?:the |our |today's |this week's |this morning's )?(?:catch ?up|standup|stand-up|sync|1:1|retro|meeting|call)\b|\blet'?s skip (?:mon|tue|wed|thu|fri|sat|sun|today|tomorrow|this week)|\bcall(?:ing|ed)? (?:it )?off\b|\bscrap(?:ping|ped)?\b|\bno (?:standup|stand-up|retro|sync|meeting|1:1|call)(?: today| tomorrow| this week)?\b|\bnot happening\b|\bskip(?:ping)? (?:the |this week's |today's |tomorrow's |our )?(?:standup|stand-up|retro|sync|meeting|1:1|call)\b|\bwon't (?:be )?happen/],
+  // "moving 1:1 from 4:30 to 6", "pushing standup from Tue to Thu": a move from one time to another (a move without a time is dropped below).
+  ['reschedule', /\b(?:mov(?:e|es|ed|ing)|push(?:es|ed|ing)?|shift(?:s|ed|ing)?|bump(?:s|ed|ing)?) (?:[\w:'-]+ ){0,3}from\b[^?.!\n]{1,40}?\bto\b|\bupdated the invite\b|\bcan we move (?:it |this |that )?to\b|\bmove [\w:'-]+(?: [\w:'-]+){0,2} (?:call|meeting|sync|chat|1:1|standup|retro|review|demo) to\b|\b(?:clash|conflict) (?:at|on|then)\b[^,;?]{0,30}[,;] .{0,40}\b(?:ok|okay|work|instead|better)\b|\bre-?schedul|\bslide (?:it |this |that )?to\b|\b(?:is|are) now (?:at|on|today|tomorrow|mon|tue|wed|thu|fri|\d)|\bpush(?:ed|ing)? (?:it |this |that |(?:the |our )?(?:[\w:'-]+ ){1,3})?(?:back|out|to|by)\b|\bmov(?:e|ed|ing) (?:it|this|that|the [\w:'-]+(?: [\w:'-]+)?|our [\w:'-]+(?: [\w:'-]+)?|tomorrow's [\w:'-]+|today's [\w:'-]+|standup|retro|sync|our|my|the call|the meeting) (?:to|up|back|earlier|later)\b|\b(?:moved|moving|pushed|bumped|shifted) (?:to|back|up|out|earlier|later)\b|\bpostpon|\bbump(?:ed|ing)? (?:it |this |that |the [\w:'-]+ )?(?:to|back)\b|\bshift(?:ed|ing)? (?:it |this |that |the [\w:'-]+ )?to\b|\b(?:instead|different time|another time|new time|later slot|earlier slot)\b|\bcan we do (?:[\w:'-]+ )?(?:\d|mon|tue|wed|thu|fri|tomorrow)\w* instead\b/],
   ['decline', /\bno can do\b|\b(?:slot|time) is bad for me\b|\bnot go\w{2,4} to make it\b|\bcan(?:'t|not|t) (?:make|join|attend|do|come|be there)\b|\bwon'?t (?:make|be able|be there|join)|\bunable to (?:make|join|attend)|\b(?:i'll|i will|gonna|going to|have to) (?:miss|skip)\b|\bhave a conflict\b|\b(?:double|triple)[- ]booked\b|\bcount me out\b|\bnot (?:going to|gonna) make\b|\bdeclin(?:e|ed|ing)\b|\bwithout me\b|\b(?:i )?(?:have to|need to|gotta|must) pass\b|\b(?:a |have a |another )?conflict\b|\bdrop (?:this|that|the) one\b|\bsit (?:this|that) one out\b|\bskip me\b|\b(?:i'?m|i am) out (?:that|this|on|tomorrow|today)|\bpast my end of day\b|\banother meeting\b|\bsadly not\b|\bcan'?t today\b|\bnot joining\b|\bcan(?:'t|not|t), (?:i'?m|sorry)|\b(?:i'?m|i am) (?:travell?ing|out sick|sick)\b|\b(?:i'm|i am) (?:out|ooo|off)\b/],
   ['followup', /\b(?:meeting |call |sync |standup |retro )?(?:notes|recap|summary|takeaways|action items?|next steps|decisions)\b|\b(?:meeting |call )minutes\b|\bminutes (?:from|of) (?:the|today|yesterday|our)\b|\bfollow[- ]?up (?:from|on|to) (?:the|our|today's|yesterday's|this)\b|\bas discussed\b|\bper (?:our|the|today's|yesterday's) (?:call|meeting|sync|chat|discussion|conversation)\b|\bnotes are (?:in|up|here)\b|\bfollowing up on\b|\bwhat we discussed\b|\bwrote up\b|\boutcome of\b|\b(?:notes|minutes) (?:posted|are up|shared)\b|\btl;?dr\b|\bwriting (?:it )?up\b|\b(?:great|good|productive|helpful) chat\b|\bthanks (?:all |everyone |everybody )?for (?:joining|the (?:call|meeting|sync|chat|discussion|time)|your time|coming)\b|\b(?:great|good|productive|helpful) (?:meeting|sync|session|discussion)\b|\bai:|\b(?:after|atfer|aftre) (?:the|our) (?:call|meeting|sync)\b|\b(?:notes|minutes) from\b|^from (?:the|our|today's|yesterday's) [\w -]{1,30}:/],
   ['agenda', /\bagenda\b|\bif time allows\b|\blet'?s use (?:the |our )?(?:[\w:-]+ ){0,2}[\w:-]+ to (?:decide|discuss|go over|review|cover)\b|^for (?:our |the |tomorrow's |today's )?(?:chat|call|sync|meeting|1:1|standup|retro|[\w-]+ review)\b[^:?]{0,20}:|\btalking points\b|\b(?:topics?|items?|things) (?:for|so far|to (?:discuss|cover|go over))\b|\bthings i want to (?:go through|cover|discuss)\b|\bmain (?:item|topic) for\b|\badd(?:ed|ing)? .{1,40} to the (?:doc|agenda|list) for\b|\bbringing .{1,40} to (?:the|our) (?:[\w-]+ )?(?:sync|call|meeting|standup|retro|1:1|review|brainstorm|planning|chat|kickoff|postmortem)\b|\bto discuss:|\bwe'?ll (?:cover|discuss|go over)\b|\bpre-?read\b|\bi'?d like to (?:cover|discuss|go over|talk about)\b|\bcan we start with\b|\bthings i want to go thr\w*\b/],
@@ -131,6 +133,8 @@ const DISTRACTORS: Rule[] = [
   ['general talk', /\b(?:too many|so many|fewer|less|more|all these|all the|endless|back[- ]to[- ]back|pointless|useless|hate|love|no more) meetings\b|\bmeetings? (?:culture|fatigue|load|overload|hell|free|in general)\b|\bno[- ]meeting\b|\bmeeting[- ]free\b|\bmeetings are\b|\bmeetings (?:could|should) (?:have been|be)\b/],
 ];
 
+const NAMED_DAY = /\b(?:today|tonight|tomorrow|mon|tue|wed|thu|fri|sat|sun)/i;
+const OPENS_AGENDA = /^\s*(?:quick |draft |short )?agenda\b/;
 /** A time asked "for the launch" or "for the deploy" is the release's time, not a meeting's. */
 const FOR_RELEASE = /\bfor (?:the |our |this |that )?[\w -]{0,30}\b(?:launch|release|deploy(?:ment)?|migration|cutover|freeze|go-live)\b/;
 
@@ -176,7 +180,8 @@ export function detectSignal(input: SignalInput): Signal | null {
 
   const decoded = decodeSlackText(`${m.text}\n${m.extraText}`);
   // Phones type curly apostrophes ("let’s", "can’t"); the cues are written with straight ones.
-  const text = decoded.text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'");
+  // Typing slips ("satrt", "cancellde") read as the words they slipped from.
+  const text = repairTypos(decoded.text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'"));
   const links = findConferenceLinks(m.links, decoded.text);
   const isBot = m.botId !== null || m.subtype === 'bot_message';
   const meetingApp = isBot && MEETING_APPS.test(m.botName ?? '');
@@ -219,6 +224,11 @@ export function detectSignal(input: SignalInput): Signal | null {
     evidence.push('adhoc:now');
   }
 
+  // "agenda for Thu's chat: … • next steps": a message that opens as an agenda is one, whatever its items say.
+  if (kind === 'followup' && OPENS_AGENDA.test(text)) {
+    kind = 'agenda';
+    evidence.push('cue:agenda:opens');
+  }
   // "moving the design review to the backlog": a move with no time moves work items, not meetings.
   if (kind === 'reschedule' && times.length === 0 && !/re-?schedul|postpon/.test(text)) {
     kind = null;
@@ -302,6 +312,11 @@ export function detectSignal(input: SignalInput): Signal | null {
     return null;
   }
 
+  // "quick sync Monday after lunch?", "meet Friday after lunch?": a meeting and a day asked as a short question propose it.
+  if (kind === null && times.some((t) => NAMED_DAY.test(t.text)) && text.includes('?') && text.length <= 80 && vetoed.length === 0 && !busy) {
+    kind = 'propose';
+    evidence.push('ask:meeting-day');
+  }
   const onlyWeak = nouns.every(([n]) => n === 'chat' || n === 'catch up' || n === 'time block' || n === 'meet');
   if (kind === null && times.length === 0 && !liveTalk && !nouns.some(([n]) => n === 'outcome' || n === 'agenda')) return null;
   if (onlyWeak && kind === null && !(clockish && text.includes('?'))) return null;
@@ -332,7 +347,7 @@ const PROPOSE_CUE = KIND_CUES.find(([k]) => k === 'propose')![1];
  */
 export function isBareDecline(m: Message): boolean {
   if (m.botId !== null || m.subtype !== null) return false;
-  const text = decodeSlackText(m.text).text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'");
+  const text = repairTypos(decodeSlackText(m.text).text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'"));
   if (text.length === 0 || text.length > 80 || !DECLINE_CUE.test(text)) return false;
   return !firstMatch(DISTRACTORS, text).some(([d]) => d !== 'social' && d !== 'general talk');
 }

@@ -162,6 +162,13 @@ export function findTimeMentions(text: string, at: Millis, tzOffsetMinutes: numb
       const [y, mo, d, h, mi] = [today.getUTCFullYear(), today.getUTCMonth() + 1, today.getUTCDate(), r.start.get('hour')!, r.start.get('minute') ?? 0];
       start = wallZone !== undefined ? wallClockIn(wallZone, y, mo, d, h, mi) : Date.UTC(y, mo - 1, d, h, mi) - offset * 60_000;
     }
+    // "demo prep this morning" posted at 11am is this morning's, though chrono's implied 6am has
+    // passed and reading forward moved it to tomorrow: without a clock, the part of today stays today.
+    else if (TODAY.test(r.text) && !r.start.isCertain('hour')) {
+      const offset = (authorZone ? offsetMinutesAt(authorZone, at) : tzOffsetMinutes) * 60_000;
+      const ahead = Math.floor((start + offset) / DAY_MS) - Math.floor((at + offset) / DAY_MS);
+      if (ahead > 0) start -= ahead * DAY_MS;
+    }
     let end = r.end ? r.end.date().getTime() : null;
     if (!Number.isFinite(start)) continue;
     // "grab 30 min" is a duration, not "in 30 minutes".

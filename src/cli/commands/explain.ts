@@ -13,12 +13,12 @@
 import { existsSync } from 'node:fs';
 import { InputError, UsageError } from '../../core/errors.js';
 import type { CalendarEvent, Message, Person, Signal } from '../../core/records.js';
-import { DEFAULT_WINDOWS, THRESHOLD, linkToEvent, scoreCandidates } from '../../operators/correlate.logic.js';
+import { DEFAULT_WINDOWS, DISCUSSED_WITHIN_MS, THRESHOLD, linkToEvent, scoreCandidates } from '../../operators/correlate.logic.js';
 import { EventIndex } from '../../operators/event-index.logic.js';
 import { IdentityIndex } from '../../operators/identity.logic.js';
 import { detectSignal } from '../../operators/meeting-signals.logic.js';
 import {
-  SMALL_CHANNEL_MEMBERS, answeredContext, authorOffsetMinutes, channelContextWindowMs, declineBeforeMembersMeet, linkingInput,
+  SMALL_CHANNEL_MEMBERS, answeredContext, authorOffsetMinutes, channelContextWindowMs, declineBeforeMembersMeet, isAside, linkingInput,
 } from '../../operators/meeting-intelligence.logic.js';
 import { Database, type Row } from '../../sinks/duckdb/database.js';
 import { mapSlackMessage } from '../../sources/slack-export/slack-export.mapping.js';
@@ -136,6 +136,16 @@ async function contextOf(db: Database, m: Message, channelId: string, memberCoun
   return { parent: { signal, text: p?.message.text ?? '' }, meetingId: await exchangeMeetingOf(db, channelId, signal.ts, m.ts, false) };
 }
 
+/** The calendar events the channel's earlier messages of the last days are linked to (what the replay calls discussed). */
+async function discussedIn(db: Database, m: Message, channelId: string): Promise<Set<string>> {
+  const rows = await db.all(
+    `SELECT DISTINCT l.meeting_id FROM message_links l JOIN calendar_events e ON e.id = l.meeting_id
+     WHERE l.channel_id = ? AND CAST(l.ts AS DOUBLE) < ? AND CAST(l.ts AS DOUBLE) >= ?`,
+    [channelId, Number(m.ts), (m.time - DISCUSSED_WITHIN_MS) / 1000],
+  );
+  return new Set(rows.map((r) => String(r['meeting_id'])));
+}
+
 /** Who answered a proposal in its thread with a yes or a no (not its author), when the replay let them decide its meeting. */
 async function answerersOf(db: Database, m: Message, channelId: string): Promise<string[]> {
   const rows = await db.all(
@@ -193,7 +203,7 @@ export async function explainMessage(db: Database, channel: string, ts: string):
     const input = linkingInput({
       message: m, signal, identities, events, windows: DEFAULT_WINDOWS, channelMemberEmails: memberEmails,
       context: answeredContext(m, signal, context ? { meetingId: context.meetingId } : undefined), tzOffsetMinutes: offset,
-      ...(participants ? { participants } : {}),
+      ...(participants ? { participants } : {}), ...(isAside(m.text) ? {} : { discussed: await discussedIn(db, m, channelId) }),
     });
     const link = linkToEvent(input.signal, input.ctx);
     chosen = link ? { eventId: link.eventId, method: link.method } : null;

@@ -47,6 +47,43 @@ test('agenda, reminder and follow-up cues name a meeting with a bare word', () =
   assert.is(kindOf('from the Initech call: please review the checkout bug by EOW'), 'followup');
 });
 
+test('a move from one time to another is a reschedule, not a proposal', () => {
+  assert.is(kindOf('moving 1:1 from 4:30 PM to 6:00 PM'), 'reschedule');
+  assert.is(kindOf('pushing standup from 10am to 11am tomorrow'), 'reschedule');
+  assert.is(kindOf('moving the design review from sprint 3 to sprint 4'), null);
+});
+
+test('"no need to meet" calls a meeting off', () => {
+  assert.is(kindOf('no need to meet mon, resolved it'), 'cancel');
+  assert.is(kindOf('no need for the sync tomorrow, all sorted'), 'cancel');
+});
+
+test('a message that opens as an agenda is one, though an item reads "next steps"', () => {
+  assert.is(kindOf("agenda for Thu's chat:\n• the data pipeline\n• open questions\n• next steps"), 'agenda');
+  assert.is(kindOf('next steps from the call: ship the fix'), 'followup');
+});
+
+test('a cue word with two neighbouring letters swapped reads as the word', () => {
+  assert.is(kindOf('catch up is about to satrt'), 'reminder');
+  assert.is(kindOf('planning is cancellde tue'), 'cancel');
+  assert.is(kindOf('thanks all, ntoes are in the doc'), 'followup');
+  assert.is(kindOf('killnig 1:1 Friday :wave:'), 'cancel');
+  assert.is(kindOf('quick agneda for today: status, on-call rotation, risks'), 'agenda');
+  // A slip never turns a word into a cue it was not near: "trail" stays a trail.
+  assert.is(kindOf('the trail run starts at noon'), null);
+});
+
+test('a meeting and a day with no cancel verb, or asked as a short question, are a cancellation and a proposal', () => {
+  assert.is(kindOf('no debrief Friday - enjoy the time back'), 'cancel');
+  assert.is(kindOf('no hiring sync Monday - enjoy the time back'), 'cancel');
+  assert.is(kindOf('removing Fri’s weekly, post updates in thread instead'), 'cancel');
+  assert.is(kindOf('quick sync Monday after lunch?'), 'propose');
+  assert.is(kindOf('pinging about the API deprecation - meet Friday after lunch?'), 'propose');
+  assert.is(kindOf('pushing catch up by a bit, wed at 7:45pm BST now'), 'reschedule');
+  assert.is(kindOf('no problem tomorrow'), null);
+  assert.is(kindOf('is the interview loop next week?'), null);
+});
+
 test('the same cues without a meeting word, or about code, stay out', () => {
   assert.is(kindOf('reminder: expense reports are due Friday 5pm'), null);
   assert.is(kindOf('reminder to call the API with retries in 10 min'), null);

@@ -186,4 +186,93 @@ test('the people who answer a proposal choose between two events at its stated t
   assert.equal(answer.map((l) => l.meetingId), ['theirs', 'ours', 'ours']);
 });
 
+test('an agenda naming a type several events share goes to the one its channel has been talking about', () => {
+  // A big channel (not a DM): its members say little about which design review is meant.
+  const crowd = Array.from({ length: 12 }, (_, i) => `U${i + 1}`);
+  const channel: Channel = { ...dm, id: 'C7', name: 'design', kind: 'public', members: crowd };
+  const sooner = event('dr-wed', '2026-03-11T17:00:00Z', { summary: 'Design review: checkout', attendees: group });
+  const talked = event('dr-thu', '2026-03-12T17:00:00Z', { summary: 'Design review: search', attendees: group });
+  const mi = intelligence([sooner, talked]);
+  mi.addChannel(channel);
+  const inC7 = (text: string, at: string) => message(text, { channelId: 'C7', ts: tsAt(at), userId: 'U1' });
+  assert.equal(links(mi.processMessage(inC7('can we meet thu at 10am to go over the search designs?', '2026-03-09T16:00:00Z'))).map((l) => l.meetingId), ['dr-thu']);
+  const agenda = links(mi.processMessage(inC7('agenda items for design review?', '2026-03-10T16:00:00Z')));
+  assert.equal(agenda.map((l) => [l.meetingId, l.kind]), [['dr-thu', 'agenda']]);
+  assert.ok(agenda[0]!.evidence.includes('channel:discussed'));
+});
+
+test('"are we doing standup Wednesday?" is the standup that day, not the group\'s other meeting that day', () => {
+  const text = 'unrelated but are we doing standup Wednesday?';
+  // 08:15 UTC is 1:15 am for the Los Angeles author: outside the working part of the day, yet the standup named.
+  const standup = event('standup', '2026-03-11T08:15:00Z', { summary: 'Infra standup', attendees: [attendee('ana@acme.test'), attendee('di@acme.test'), attendee('ed@acme.test')] });
+  const kickoff = event('kickoff', '2026-03-11T18:30:00Z', { summary: 'Kickoff: checkout-v2', attendees: [attendee('ana@acme.test'), attendee('bo@acme.test'), attendee('cy@acme.test')] });
+  const found = linkToEvent(signalOf(text, '2026-03-09T16:00:00Z'), {
+    authorEmail: 'ana@acme.test', mentionedEmails: [], channelMemberEmails: trio, text, events: indexOf([standup, kickoff]), tzOffsetMinutes: -420,
+  });
+  assert.is(found?.eventId, 'standup');
+});
+
+test('an aside in a thread is not carried to the meeting a later reply settles the thread on', () => {
+  // The 1:1 the aside asks about is not on the calendar today: the aside stays unlinked.
+  const booked = event('booked', '2026-03-12T18:00:00Z', { summary: 'Planning', attendees: both });
+  const mi = intelligence([booked]);
+  const parentTs = tsAt('2026-03-10T15:00:00Z');
+  const inThread = (text: string, at: string, userId = 'U2') => message(text, { channelId: 'D1', ts: tsAt(at), userId, threadTs: parentTs });
+  assert.equal(links(mi.processMessage(message('can we find time this week?', { channelId: 'D1', ts: parentTs, userId: 'U1', threadTs: parentTs, replyCount: 3 }))), []);
+  assert.equal(links(mi.processMessage(inThread('unrelated but are we doing 1:1 today?', '2026-03-10T15:05:00Z'))), []);
+  const settled = links(mi.processMessage(inThread('thu at 11am works for me', '2026-03-10T15:10:00Z', 'U1')));
+  assert.ok(settled.length > 0 && settled.every((l) => l.meetingId === 'booked' && l.ts !== tsAt('2026-03-10T15:05:00Z')));
+});
+
+test('"will catch up on notes" in a decline is reading up later, not the meeting titled "Catch up"', () => {
+  const own = event('pair', '2026-03-10T20:00:00Z', { summary: 'Pairing on search', attendees: both });
+  const catchUp = event('catchup', '2026-03-11T17:00:00Z', { summary: 'Catch up', attendees: both });
+  const mi = intelligence([own, catchUp]);
+  const out = links(mi.processMessage(inDm("can't join, will catch up on notes", '2026-03-10T18:00:00Z', 'U2')));
+  assert.equal(out.map((l) => [l.meetingId, l.kind]), [['pair', 'decline']]);
+});
+
+test('"reminder that we have demo prep this morning" is this morning\'s demo prep', () => {
+  const text = 'reminder that we have demo prep this morning';
+  const today = event('today', '2026-03-13T18:30:00Z', { summary: 'Demo prep', attendees: group });
+  const later = event('later', '2026-03-19T16:45:00Z', { summary: 'Demo prep', attendees: group });
+  const found = linkToEvent(signalOf(text, '2026-03-13T18:19:00Z'), { authorEmail: 'ana@acme.test', mentionedEmails: [], channelMemberEmails: trio, text, events: indexOf([today, later]), tzOffsetMinutes: -420 });
+  assert.is(found?.eventId, 'today');
+});
+
+test('an agenda naming no meeting and no time is about the one upcoming meeting its channel arranged, and none when it arranged two', () => {
+  const crowd = Array.from({ length: 12 }, (_, i) => `U${i + 1}`);
+  const channel: Channel = { ...dm, id: 'C8', name: 'team', kind: 'public', members: crowd };
+  const inC8 = (text: string, at: string) => message(text, { channelId: 'C8', ts: tsAt(at), userId: 'U1' });
+  const review = event('review', '2026-03-12T17:00:00Z', { summary: 'Roadmap review', attendees: group });
+  const other = event('other', '2026-03-11T17:00:00Z', { summary: 'Hiring sync', attendees: group });
+  const one = intelligence([review, other]);
+  one.addChannel(channel);
+  assert.equal(links(one.processMessage(inC8('can we meet thu at 10am?', '2026-03-09T16:00:00Z'))).map((l) => l.meetingId), ['review']);
+  const agenda = links(one.processMessage(inC8('agenda is in the invite - mostly OKRs', '2026-03-10T16:00:00Z')));
+  assert.equal(agenda.map((l) => [l.meetingId, l.kind]), [['review', 'agenda']]);
+  assert.ok(agenda[0]!.evidence.includes('channel:only-upcoming'));
+  const two = intelligence([review, other]);
+  two.addChannel(channel);
+  two.processMessage(inC8('can we meet thu at 10am?', '2026-03-09T16:00:00Z'));
+  two.processMessage(inC8('can we meet wed at 10am?', '2026-03-09T17:00:00Z'));
+  assert.equal(links(two.processMessage(inC8('agenda is in the invite - mostly OKRs', '2026-03-10T16:00:00Z'))), []);
+});
+
+test('a cancellation naming a series means the instance the calendar shows cancelled, not the nearer live one', () => {
+  const text = 'cancelled the invite for standup';
+  const live = event('fri', '2026-03-13T16:30:00Z', { summary: 'Platform standup', attendees: group, recurringEventId: 's' });
+  const off = event('mon', '2026-03-16T16:30:00Z', { summary: 'Platform standup', attendees: group, recurringEventId: 's', status: 'cancelled' });
+  const found = linkToEvent(signalOf(text, '2026-03-13T07:30:00Z'), { authorEmail: 'ana@acme.test', mentionedEmails: [], channelMemberEmails: trio, text, events: indexOf([live, off]) });
+  assert.is(found?.eventId, 'mon');
+});
+
+test("in a DM, \"let's skip Mon\" cancels the members' instance the calendar shows cancelled", () => {
+  const booked = event('pair', '2026-03-16T16:00:00Z', { summary: 'Ana <> Bo', attendees: both });
+  const series = event('one', '2026-03-16T18:00:00Z', { summary: 'Ana / Bo 1:1', attendees: both, recurringEventId: 's', status: 'cancelled' });
+  const mi = intelligence([booked, series]);
+  const out = links(mi.processMessage(inDm("let's skip Mon", '2026-03-13T17:00:00Z')));
+  assert.equal(out.map((l) => [l.meetingId, l.kind]), [['one', 'cancel']]);
+});
+
 test.run();

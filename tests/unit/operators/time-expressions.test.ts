@@ -25,6 +25,16 @@ test("'this morning' with a zone is today in that zone, not tomorrow", () => {
   assert.is(new Date(utc!.start).toISOString(), '2026-03-02T09:00:00.000Z');
 });
 
+test("'this morning' and 'this afternoon' without a clock stay today once that part of the day has begun", () => {
+  // 11:19 in Los Angeles: chrono's implied 6am has passed and reading forward moved it to tomorrow.
+  const at = Date.parse('2026-03-13T18:19:00Z');
+  const [morning] = findTimeMentions('reminder that we have demo prep this morning', at, -420, 'America/Los_Angeles');
+  assert.is(new Date(morning!.start).toISOString().slice(0, 10), '2026-03-13');
+  const [afternoon] = findTimeMentions('reminder that we have a call this afternoon', Date.parse('2026-03-13T21:21:00Z'), -420, 'America/Los_Angeles');
+  assert.is(new Date(afternoon!.start).toISOString().slice(0, 10), '2026-03-13');
+  assert.is(afternoon!.certain, false);
+});
+
 test("'1:1 mon at 3:30 PM PT' is Monday's meeting, not one month ahead", () => {
   const [m] = findTimeMentions('also reminder we have 1:1 mon at 3:30 PM PT', Date.parse('2026-03-13T08:05:00Z'), BERLIN, 'Europe/Berlin');
   assert.is(new Date(m!.start).toISOString(), '2026-03-16T22:30:00.000Z');
