@@ -6,6 +6,12 @@
  * calendar winning a tie). To keep memory modest at tens of thousands of events, only what
  * correlation reads is kept: descriptions are cut to their first 500 characters, and the time
  * index is a sorted array of ids rebuilt only when a query follows new events.
+ *
+ * The index lives for the whole run and grows with the calendar, so what it keeps is compact:
+ * strings that repeat across events (emails, names, titles and descriptions of recurring
+ * events, calendar ids, time zones, conference links) and attendee and organizer objects are
+ * shared, and no kept string is a slice of another: a field parsed out of an ICS file would
+ * otherwise keep the whole file's text alive.
  */
 import type { Millis } from '../core/envelope.js';
 import type { Attendee, CalendarEvent } from '../core/records.js';
@@ -25,13 +31,85 @@ export function twinKey(id: string): string {
   return m ? `${m[1]}${m[2]}` : id;
 }
 
-function slim(e: CalendarEvent): CalendarEvent {
-  return e.description !== null && e.description.length > DESCRIPTION_CHARS ? { ...e, description: e.description.slice(0, DESCRIPTION_CHARS) } : e;
+/** Below this length V8 copies a substring; from it on, a substring is a view that keeps its parent string alive. */
+const SLICE_MIN = 13;
+
+/** A copy of `s` that shares no other string's memory. */
+function detached(s: string): string {
+  return s.length < SLICE_MIN ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+/** One copy of each string, attendee and organizer the index keeps (see the file comment). */
+class Interner {
+  private readonly strings = new Map<string, string>();
+  private readonly attendees = new Map<string, Attendee>();
+  private readonly organizers = new Map<string, NonNullable<CalendarEvent['organizer']>>();
+  /** The latest attendee list of each recurring series: its instances mostly have the same people with the same answers. */
+  private readonly seriesAttendees = new Map<string, Attendee[]>();
+
+  str(s: string): string;
+  str(s: string | null): string | null;
+  str(s: string | null): string | null {
+    if (s === null) return null;
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    const own = detached(s);
+    this.strings.set(own, own);
+    return own;
+  }
+
+  attendee(a: Attendee): Attendee {
+    const key = `${a.email ?? '\u0000'}\n${a.name ?? '\u0000'}\n${a.responseStatus}\n${+a.optional}${+a.resource}${+a.organizer}`;
+    const known = this.attendees.get(key);
+    if (known !== undefined) return known;
+    const own: Attendee = { email: this.str(a.email), name: this.str(a.name), responseStatus: a.responseStatus, optional: a.optional, resource: a.resource, organizer: a.organizer };
+    this.attendees.set(detached(key), own);
+    return own;
+  }
+
+  organizer(o: CalendarEvent['organizer']): CalendarEvent['organizer'] {
+    if (o === null) return null;
+    const key = `${o.email ?? '\u0000'}\n${o.name ?? '\u0000'}`;
+    const known = this.organizers.get(key);
+    if (known !== undefined) return known;
+    const own = { email: this.str(o.email), name: this.str(o.name) };
+    this.organizers.set(detached(key), own);
+    return own;
+  }
+
+  /** `list` (of shared attendees), or the same list an earlier instance of the series has. */
+  attendeeList(series: string | null, list: Attendee[]): Attendee[] {
+    if (series === null) return list;
+    const known = this.seriesAttendees.get(series);
+    if (known !== undefined && known.length === list.length && known.every((a, i) => a === list[i])) return known;
+    this.seriesAttendees.set(series, list);
+    return list;
+  }
+
+  /** The event as the index keeps it: description cut, strings and people shared. */
+  event(e: CalendarEvent): CalendarEvent {
+    const description = e.description !== null && e.description.length > DESCRIPTION_CHARS ? e.description.slice(0, DESCRIPTION_CHARS) : e.description;
+    return {
+      ...e,
+      id: this.str(e.id),
+      calendarId: this.str(e.calendarId),
+      iCalUid: this.str(e.iCalUid),
+      recurringEventId: this.str(e.recurringEventId),
+      summary: this.str(e.summary),
+      description: this.str(description),
+      location: this.str(e.location),
+      timeZone: this.str(e.timeZone),
+      eventType: this.str(e.eventType),
+      organizer: this.organizer(e.organizer),
+      attendees: this.attendeeList(this.str(e.recurringEventId), e.attendees.map((a) => this.attendee(a))),
+      conferenceLinks: e.conferenceLinks.map((l) => this.str(l)),
+    };
+  }
 }
 
 const RESPONSE_RANK: Record<Attendee['responseStatus'], number> = { needsAction: 0, tentative: 1, declined: 2, accepted: 3 };
 
-function mergeAttendees(a: Attendee[], b: Attendee[]): Attendee[] {
+function mergeAttendees(a: Attendee[], b: Attendee[], intern: Interner): Attendee[] {
   const out = [...a];
   const at = new Map<string, number>();
   out.forEach((x, i) => at.set((x.email ?? x.name ?? `#${i}`).toLowerCase(), i));
@@ -40,10 +118,10 @@ function mergeAttendees(a: Attendee[], b: Attendee[]): Attendee[] {
     const i = k ? at.get(k) : undefined;
     if (i === undefined) {
       at.set(k || `#${out.length}`, out.length);
-      out.push(x);
+      out.push(intern.attendee(x));
     } else if (RESPONSE_RANK[x.responseStatus] > RESPONSE_RANK[out[i]!.responseStatus]) {
       // Each attendee's own calendar knows their answer; the others may still say needsAction.
-      out[i] = { ...out[i]!, responseStatus: x.responseStatus };
+      out[i] = intern.attendee({ ...out[i]!, responseStatus: x.responseStatus });
     }
   }
   return out;
@@ -105,6 +183,18 @@ export function titleWordsOf(e: CalendarEvent): string[] {
 
 const CONFERENCE_KEYS = new WeakMap<CalendarEvent, string[]>();
 
+/** `to`'s title words are `from`'s (same title), if those were found already. */
+function shareTitleWords(from: CalendarEvent, to: CalendarEvent): void {
+  const w = TITLE_WORDS.get(from);
+  if (w !== undefined) TITLE_WORDS.set(to, w);
+}
+
+/** `to`'s conference keys are `from`'s (same links), if those were found already. */
+function shareConferenceKeys(from: CalendarEvent, to: CalendarEvent): void {
+  const k = CONFERENCE_KEYS.get(from);
+  if (k !== undefined) CONFERENCE_KEYS.set(to, k);
+}
+
 /** The conference keys of an event's links (see conferenceKey). */
 export function conferenceKeysOf(e: CalendarEvent): string[] {
   let k = CONFERENCE_KEYS.get(e);
@@ -125,28 +215,35 @@ export class EventIndex {
   /** Per title word, its events by start time: built on first use, dropped when events change. */
   private readonly sortedByWord = new Map<string, CalendarEvent[]>();
   private wordsDirty = false;
+  private readonly intern = new Interner();
 
   get size(): number {
     return this.events.size;
   }
 
   add(e: CalendarEvent): void {
-    const twin = twinKey(e.id);
+    // The map's key, held by every index below: one string, sharing no file's text.
+    const twin = this.intern.str(twinKey(e.id));
     const current = this.events.get(twin);
     let next: CalendarEvent;
     if (current === undefined) {
-      next = slim(e);
+      next = this.intern.event(e);
     } else {
-      const base = preferred(current, slim(e));
+      const base = preferred(current, e) === current ? current : this.intern.event(e);
+      const links = [...new Set([...current.conferenceLinks, ...e.conferenceLinks])];
+      const sameLinks = links.length === current.conferenceLinks.length && links.every((l, i) => l === current.conferenceLinks[i]);
       next = {
         ...base,
-        attendees: mergeAttendees(base.attendees, base === current ? e.attendees : current.attendees),
-        conferenceLinks: [...new Set([...current.conferenceLinks, ...e.conferenceLinks])],
+        attendees: this.intern.attendeeList(base.recurringEventId, mergeAttendees(base.attendees, base === current ? e.attendees : current.attendees, this.intern)),
+        conferenceLinks: sameLinks ? current.conferenceLinks : links.map((l) => this.intern.str(l)),
       };
+      // Copies of one event mostly share a title and links: their words and keys need not be found again.
+      if (next.summary === current.summary) shareTitleWords(current, next);
+      if (next.conferenceLinks === current.conferenceLinks) shareConferenceKeys(current, next);
     }
     // The API id wins over the ICS id, whichever copy came first.
     const apiId = e.format === 'api-json' ? e.id : current?.id ?? e.id;
-    next = next.id === apiId ? next : { ...next, id: apiId };
+    next = next.id === apiId ? next : { ...next, id: this.intern.str(apiId) };
     this.events.set(twin, next);
     for (const key of conferenceKeysOf(next)) {
       const ids = this.byKey.get(key) ?? new Set<string>();
