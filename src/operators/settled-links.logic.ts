@@ -5,8 +5,8 @@
  * The meeting intelligence holds each link with its signal while the link may still move
  * (a later message in its thread or channel exchange may carry it to another meeting), which
  * is only while its channel's messages are read. When the channel ends its links are settled
- * here, column by column: the meeting, the link's kind, the signal's time and author, and the
- * Drive ids the message references. That is a few words per linked message instead of the
+ * here, one array per field: the meeting, the link's kind, the signal's time and author, and
+ * the Drive ids the message references. That is a few words per linked message instead of the
  * link and signal objects with their evidence, times and URLs (about 1.7 KB each).
  *
  * A channel whose messages come again later (not the case in a replay or a derive, which read
@@ -36,99 +36,88 @@ export interface MeetingLinks {
   readonly documents: string[];
 }
 
-/** One channel's settled links, one array per field. */
-interface Segment {
-  readonly channelId: string;
-  readonly ts: string[];
-  readonly meetingId: string[];
-  readonly kind: SignalKind[];
-  readonly time: number[];
-  readonly userId: (string | null)[];
-  /** Sparse: only messages that reference Drive files have an entry. */
-  readonly documents: (readonly string[] | undefined)[];
-}
-
 export class SettledLinks {
-  private readonly segments: Segment[] = [];
+  // One array per field, one entry per settled link, in the order the links were first made:
+  // a few words per link, whatever the number of channels.
+  private readonly channelId: string[] = [];
+  private readonly ts: string[] = [];
+  private readonly meetingId: string[] = [];
+  private readonly kind: SignalKind[] = [];
+  private readonly time: number[] = [];
+  private readonly userId: (string | null)[] = [];
+  /** Drive ids by entry, for the few messages that reference any. */
+  private readonly documents = new Map<number, readonly string[]>();
   private readonly channels = new Set<string>();
-  /** Author ids, shared: every message holds its own copy of the same few hundred strings. */
-  private readonly users = new Map<string, string>();
-  private count = 0;
+  /** Author and channel ids, shared: every message holds its own copy of the same few strings. */
+  private readonly ids = new Map<string, string>();
 
   /** How many linked messages are settled. */
   get size(): number {
-    return this.count;
+    return this.ts.length;
   }
 
   /** Settles links, in the order they were first linked. */
   settle(links: Iterable<SettledLink>): void {
-    const open = new Map<string, { segment: Segment; earlier: Map<string, [Segment, number]> | null }>();
+    const revisited = new Map<string, Map<string, number>>();
+    const opened = new Set<string>();
     for (const l of links) {
-      let target = open.get(l.channelId);
-      if (target === undefined) {
-        target = { segment: this.newSegment(l.channelId), earlier: this.channels.has(l.channelId) ? this.settledOf(l.channelId) : null };
-        this.channels.add(l.channelId);
-        open.set(l.channelId, target);
+      if (!opened.has(l.channelId)) {
+        opened.add(l.channelId);
+        if (this.channels.has(l.channelId)) revisited.set(l.channelId, this.entriesOf(l.channelId));
+        this.channels.add(this.id(l.channelId));
       }
-      const userId = l.userId === null ? null : this.user(l.userId);
-      const before = target.earlier?.get(l.ts);
-      if (before !== undefined) {
-        const [s, i] = before;
-        s.meetingId[i] = l.meetingId;
-        s.kind[i] = l.kind;
-        s.time[i] = l.time;
-        s.userId[i] = userId;
-        if (l.documents !== undefined) s.documents[i] = l.documents;
+      const userId = l.userId === null ? null : this.id(l.userId);
+      const earlier = revisited.get(l.channelId);
+      const i = earlier?.get(l.ts);
+      if (i !== undefined) {
+        this.meetingId[i] = l.meetingId;
+        this.kind[i] = l.kind;
+        this.time[i] = l.time;
+        this.userId[i] = userId;
+        if (l.documents !== undefined) this.documents.set(i, l.documents);
         continue;
       }
-      const s = target.segment;
-      const i = s.ts.length;
-      s.ts.push(l.ts);
-      s.meetingId.push(l.meetingId);
-      s.kind.push(l.kind);
-      s.time.push(l.time);
-      s.userId.push(userId);
-      if (l.documents !== undefined) s.documents[i] = l.documents;
-      target.earlier?.set(l.ts, [s, i]);
-      this.count++;
+      const at = this.ts.length;
+      this.channelId.push(this.id(l.channelId));
+      this.ts.push(l.ts);
+      this.meetingId.push(l.meetingId);
+      this.kind.push(l.kind);
+      this.time.push(l.time);
+      this.userId.push(userId);
+      if (l.documents !== undefined) this.documents.set(at, l.documents);
+      earlier?.set(l.ts, at);
     }
-    for (const { segment } of open.values()) if (segment.ts.length > 0) this.segments.push(segment);
   }
 
   /** The settled links grouped by meeting. */
   byMeeting(): Map<string, MeetingLinks> {
     const out = new Map<string, MeetingLinks>();
-    for (const s of this.segments) {
-      for (let i = 0; i < s.ts.length; i++) {
-        const meetingId = s.meetingId[i]!;
-        let group = out.get(meetingId);
-        if (group === undefined) {
-          group = { firstChannel: s.channelId, facts: [], documents: [] };
-          out.set(meetingId, group);
-        }
-        group.facts.push({ channelId: s.channelId, kind: s.kind[i]!, time: s.time[i]!, userId: s.userId[i]! });
-        const docs = s.documents[i];
-        if (docs !== undefined) group.documents.push(...docs);
+    for (let i = 0; i < this.ts.length; i++) {
+      const meetingId = this.meetingId[i]!;
+      const channelId = this.channelId[i]!;
+      let group = out.get(meetingId);
+      if (group === undefined) {
+        group = { firstChannel: channelId, facts: [], documents: [] };
+        out.set(meetingId, group);
       }
+      group.facts.push({ channelId, kind: this.kind[i]!, time: this.time[i]!, userId: this.userId[i]! });
+      const docs = this.documents.get(i);
+      if (docs !== undefined) group.documents.push(...docs);
     }
     return out;
   }
 
-  private newSegment(channelId: string): Segment {
-    return { channelId, ts: [], meetingId: [], kind: [], time: [], userId: [], documents: [] };
-  }
-
   /** Where each message of an already settled channel is. */
-  private settledOf(channelId: string): Map<string, [Segment, number]> {
-    const at = new Map<string, [Segment, number]>();
-    for (const s of this.segments) if (s.channelId === channelId) s.ts.forEach((ts, i) => at.set(ts, [s, i]));
+  private entriesOf(channelId: string): Map<string, number> {
+    const at = new Map<string, number>();
+    for (let i = 0; i < this.ts.length; i++) if (this.channelId[i] === channelId) at.set(this.ts[i]!, i);
     return at;
   }
 
-  private user(id: string): string {
-    const known = this.users.get(id);
+  private id(s: string): string {
+    const known = this.ids.get(s);
     if (known !== undefined) return known;
-    this.users.set(id, id);
-    return id;
+    this.ids.set(s, s);
+    return s;
   }
 }
