@@ -89,21 +89,57 @@ class Interner {
   /** The event as the index keeps it: description cut, strings and people shared. */
   event(e: CalendarEvent): CalendarEvent {
     const description = e.description !== null && e.description.length > DESCRIPTION_CHARS ? e.description.slice(0, DESCRIPTION_CHARS) : e.description;
-    return {
+    const recurringEventId = this.str(e.recurringEventId);
+    return kept({
       ...e,
       id: this.str(e.id),
       calendarId: this.str(e.calendarId),
       iCalUid: this.str(e.iCalUid),
-      recurringEventId: this.str(e.recurringEventId),
+      recurringEventId,
       summary: this.str(e.summary),
       description: this.str(description),
       location: this.str(e.location),
       timeZone: this.str(e.timeZone),
       eventType: this.str(e.eventType),
       organizer: this.organizer(e.organizer),
-      attendees: this.attendeeList(this.str(e.recurringEventId), e.attendees.map((a) => this.attendee(a))),
+      attendees: this.attendeeList(recurringEventId, e.attendees.map((a) => this.attendee(a))),
       conferenceLinks: e.conferenceLinks.map((l) => this.str(l)),
-    };
+    });
+  }
+}
+
+/**
+ * The event as one object literal with every field in place: an object made by spreading
+ * another keeps most of its fields in a separate property array, about 160 bytes more per event.
+ */
+function kept(e: CalendarEvent): CalendarEvent {
+  return {
+    id: e.id, calendarId: e.calendarId, iCalUid: e.iCalUid, recurringEventId: e.recurringEventId, originalStart: e.originalStart, summary: e.summary,
+    description: e.description, location: e.location, start: e.start, end: e.end, timeZone: e.timeZone, allDay: e.allDay, status: e.status,
+    eventType: e.eventType, organizer: e.organizer, attendees: e.attendees, conferenceLinks: e.conferenceLinks, created: e.created, updated: e.updated,
+    format: e.format,
+  };
+}
+
+/**
+ * Ids by key (a conference key, a title word, an email). Most conference keys name a single
+ * event: that id is kept as it is, and a set is made for the second.
+ */
+class Postings {
+  private readonly ids = new Map<string, string | Set<string>>();
+
+  add(key: string, id: string): void {
+    const known = this.ids.get(key);
+    if (known === undefined) this.ids.set(key, id);
+    else if (typeof known === 'string') {
+      if (known !== id) this.ids.set(key, new Set([known, id]));
+    } else known.add(id);
+  }
+
+  /** The ids under `key`, in the order they were first added. */
+  get(key: string): Iterable<string> {
+    const known = this.ids.get(key);
+    return known === undefined ? [] : typeof known === 'string' ? [known] : known;
   }
 }
 
@@ -207,9 +243,9 @@ export function conferenceKeysOf(e: CalendarEvent): string[] {
 
 export class EventIndex {
   private readonly events = new Map<string, CalendarEvent>();
-  private readonly byKey = new Map<string, Set<string>>();
-  private readonly byWord = new Map<string, Set<string>>();
-  private readonly byPerson = new Map<string, Set<string>>();
+  private readonly byKey = new Postings();
+  private readonly byWord = new Postings();
+  private readonly byPerson = new Postings();
   private sorted: CalendarEvent[] = [];
   private dirty = false;
   /** Per title word, its events by start time: built on first use, dropped when events change. */
@@ -232,36 +268,35 @@ export class EventIndex {
       const base = preferred(current, e) === current ? current : this.intern.event(e);
       const links = [...new Set([...current.conferenceLinks, ...e.conferenceLinks])];
       const sameLinks = links.length === current.conferenceLinks.length && links.every((l, i) => l === current.conferenceLinks[i]);
-      next = {
+      next = kept({
         ...base,
         attendees: this.intern.attendeeList(base.recurringEventId, mergeAttendees(base.attendees, base === current ? e.attendees : current.attendees, this.intern)),
         conferenceLinks: sameLinks ? current.conferenceLinks : links.map((l) => this.intern.str(l)),
-      };
+      });
       // Copies of one event mostly share a title and links: their words and keys need not be found again.
       if (next.summary === current.summary) shareTitleWords(current, next);
       if (next.conferenceLinks === current.conferenceLinks) shareConferenceKeys(current, next);
     }
     // The API id wins over the ICS id, whichever copy came first.
     const apiId = e.format === 'api-json' ? e.id : current?.id ?? e.id;
-    next = next.id === apiId ? next : { ...next, id: this.intern.str(apiId) };
+    if (next.id !== apiId) {
+      const renamed = kept({ ...next, id: this.intern.str(apiId) });
+      shareTitleWords(next, renamed);
+      shareConferenceKeys(next, renamed);
+      next = renamed;
+    }
     this.events.set(twin, next);
     for (const key of conferenceKeysOf(next)) {
-      const ids = this.byKey.get(key) ?? new Set<string>();
-      ids.add(twin);
-      this.byKey.set(key, ids);
+      this.byKey.add(key, twin);
     }
     const people = next.organizer?.email ? [next.organizer.email, ...next.attendees.map((a) => a.email)] : next.attendees.map((a) => a.email);
     for (const email of people) {
       if (!email) continue;
       const k = email.toLowerCase();
-      const ids = this.byPerson.get(k) ?? new Set<string>();
-      ids.add(twin);
-      this.byPerson.set(k, ids);
+      this.byPerson.add(k, twin);
     }
     for (const w of titleWordsOf(next)) {
-      const ids = this.byWord.get(w) ?? new Set<string>();
-      ids.add(twin);
-      this.byWord.set(w, ids);
+      this.byWord.add(w, twin);
     }
     this.dirty = true;
     this.wordsDirty = true;
@@ -269,7 +304,7 @@ export class EventIndex {
 
   /** Events whose title has this word (see titleWordsOf). */
   withTitleWord(word: string): CalendarEvent[] {
-    return [...(this.byWord.get(word) ?? [])].map((id) => this.events.get(id)!);
+    return [...this.byWord.get(word)].map((id) => this.events.get(id)!);
   }
 
   /**
@@ -294,7 +329,7 @@ export class EventIndex {
   /** Events this person is invited to (or organizes) starting in [from, to), by start time. */
   invitedBetween(email: string, from: Millis, to: Millis): CalendarEvent[] {
     const out: CalendarEvent[] = [];
-    for (const id of this.byPerson.get(email.toLowerCase()) ?? []) {
+    for (const id of this.byPerson.get(email.toLowerCase())) {
       const e = this.events.get(id)!;
       if (e.start >= from && e.start < to) out.push(e);
     }
@@ -319,7 +354,7 @@ export class EventIndex {
 
   /** Events whose conference link has this key (see conferenceKey), by start time. */
   byConferenceKey(key: string): CalendarEvent[] {
-    return [...(this.byKey.get(key) ?? [])].map((id) => this.events.get(id)!).sort((a, b) => a.start - b.start);
+    return [...this.byKey.get(key)].map((id) => this.events.get(id)!).sort((a, b) => a.start - b.start);
   }
 }
 
