@@ -200,45 +200,45 @@ export function textWords(text: string): Set<string> {
   return out;
 }
 
-const TITLE_WORDS = new WeakMap<CalendarEvent, string[]>();
+/**
+ * Title words by title and conference keys by link, shared by the events that have the same
+ * title or link (every instance of a series): kept per event, they cost a few strings for each.
+ * Bounded: a cache that reaches the limit starts again.
+ */
+const SHARED_LIMIT = 100_000;
+const WORDS_BY_TITLE = new Map<string, string[]>();
+const KEY_BY_LINK = new Map<string, string | null>();
+const NO_KEYS: readonly string[] = [];
 const PAIR_TITLE = /^\s*([\p{L}'.-]+)\s*(?:<>|\/|&)\s*([\p{L}'.-]+)/u;
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= SHARED_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
 
 /** The distinctive words of an event's title ("standup", "retro", "1:1", a project name). */
 export function titleWordsOf(e: CalendarEvent): string[] {
-  let w = TITLE_WORDS.get(e);
-  if (w === undefined) {
-    // "Ivan <> Viktor", "Marcus / Arjun 1:1": the names are people, whom a message names for other reasons
-    // ("action items: Ivan - …"); people are matched by attendance, not by title.
-    const names = PAIR_TITLE.exec(e.summary ?? '');
-    const people = names ? new Set([...textWords(`${names[1]} ${names[2]}`)]) : undefined;
-    w = [...textWords(e.summary ?? '')].filter((x) => !TITLE_STOPWORDS.has(x) && !people?.has(x));
-    TITLE_WORDS.set(e, w);
-  }
-  return w;
-}
-
-const CONFERENCE_KEYS = new WeakMap<CalendarEvent, string[]>();
-
-/** `to`'s title words are `from`'s (same title), if those were found already. */
-function shareTitleWords(from: CalendarEvent, to: CalendarEvent): void {
-  const w = TITLE_WORDS.get(from);
-  if (w !== undefined) TITLE_WORDS.set(to, w);
-}
-
-/** `to`'s conference keys are `from`'s (same links), if those were found already. */
-function shareConferenceKeys(from: CalendarEvent, to: CalendarEvent): void {
-  const k = CONFERENCE_KEYS.get(from);
-  if (k !== undefined) CONFERENCE_KEYS.set(to, k);
+  const title = e.summary ?? '';
+  const known = WORDS_BY_TITLE.get(title);
+  if (known !== undefined) return known;
+  // "Ivan <> Viktor", "Marcus / Arjun 1:1": the names are people, whom a message names for other reasons
+  // ("action items: Ivan - …"); people are matched by attendance, not by title.
+  const names = PAIR_TITLE.exec(title);
+  const people = names ? new Set([...textWords(`${names[1]} ${names[2]}`)]) : undefined;
+  return remember(WORDS_BY_TITLE, title, [...textWords(title)].filter((x) => !TITLE_STOPWORDS.has(x) && !people?.has(x)));
 }
 
 /** The conference keys of an event's links (see conferenceKey). */
-export function conferenceKeysOf(e: CalendarEvent): string[] {
-  let k = CONFERENCE_KEYS.get(e);
-  if (k === undefined) {
-    k = e.conferenceLinks.map(conferenceKey).filter((x): x is string => x !== null);
-    CONFERENCE_KEYS.set(e, k);
+export function conferenceKeysOf(e: CalendarEvent): readonly string[] {
+  if (e.conferenceLinks.length === 0) return NO_KEYS;
+  const out: string[] = [];
+  for (const link of e.conferenceLinks) {
+    const known = KEY_BY_LINK.get(link);
+    const key = known !== undefined ? known : remember(KEY_BY_LINK, link, conferenceKey(link));
+    if (key !== null) out.push(key);
   }
-  return k;
+  return out;
 }
 
 export class EventIndex {
@@ -273,18 +273,10 @@ export class EventIndex {
         attendees: this.intern.attendeeList(base.recurringEventId, mergeAttendees(base.attendees, base === current ? e.attendees : current.attendees, this.intern)),
         conferenceLinks: sameLinks ? current.conferenceLinks : links.map((l) => this.intern.str(l)),
       });
-      // Copies of one event mostly share a title and links: their words and keys need not be found again.
-      if (next.summary === current.summary) shareTitleWords(current, next);
-      if (next.conferenceLinks === current.conferenceLinks) shareConferenceKeys(current, next);
     }
     // The API id wins over the ICS id, whichever copy came first.
     const apiId = e.format === 'api-json' ? e.id : current?.id ?? e.id;
-    if (next.id !== apiId) {
-      const renamed = kept({ ...next, id: this.intern.str(apiId) });
-      shareTitleWords(next, renamed);
-      shareConferenceKeys(next, renamed);
-      next = renamed;
-    }
+    if (next.id !== apiId) next = kept({ ...next, id: this.intern.str(apiId) });
     this.events.set(twin, next);
     for (const key of conferenceKeysOf(next)) {
       this.byKey.add(key, twin);

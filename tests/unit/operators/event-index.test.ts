@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EventIndex } from '../../../src/operators/event-index.logic.js';
+import { conferenceKeysOf, EventIndex, titleWordsOf } from '../../../src/operators/event-index.logic.js';
 import { attendee, event } from './support.js';
 
 test('merges copies of one event from several calendars, uniting attendees', () => {
@@ -123,6 +123,15 @@ test('instances of a recurring series with the same people and answers share one
   assert.equal(index.get('s_3')!.attendees.map((a) => a.responseStatus), ['accepted', 'declined']);
   assert.equal(index.get('s_2')!.attendees.map((a) => a.responseStatus), ['accepted', 'accepted']);
   assert.equal(index.get('x')!.attendees, index.get('s_1')!.attendees);
+});
+
+test('events with the same title share their title words, and conference keys come from each link', () => {
+  const a = event('a', '2026-03-03T09:00:00Z', { summary: 'Atlas standup', conferenceLinks: ['https://meet.google.com/abc-defg-hij', 'https://example.test/notes'] });
+  const b = event('b', '2026-03-04T09:00:00Z', { summary: 'Atlas standup' });
+  assert.equal(titleWordsOf(a), ['atlas', 'standup']);
+  assert.is(titleWordsOf(a), titleWordsOf(b));
+  assert.equal(conferenceKeysOf(a), ['meet:abc-defg-hij']);
+  assert.equal(conferenceKeysOf(b), []);
 });
 
 test.run();
