@@ -6,6 +6,12 @@
  * calendar winning a tie). To keep memory modest at tens of thousands of events, only what
  * correlation reads is kept: descriptions are cut to their first 500 characters, and the time
  * index is a sorted array of ids rebuilt only when a query follows new events.
+ *
+ * The index lives for the whole run and grows with the calendar, so what it keeps is compact:
+ * strings that repeat across events (emails, names, titles and descriptions of recurring
+ * events, calendar ids, time zones, conference links) and attendee and organizer objects are
+ * shared, and no kept string is a slice of another: a field parsed out of an ICS file would
+ * otherwise keep the whole file's text alive.
  */
 import type { Millis } from '../core/envelope.js';
 import type { Attendee, CalendarEvent } from '../core/records.js';
@@ -25,13 +31,121 @@ export function twinKey(id: string): string {
   return m ? `${m[1]}${m[2]}` : id;
 }
 
-function slim(e: CalendarEvent): CalendarEvent {
-  return e.description !== null && e.description.length > DESCRIPTION_CHARS ? { ...e, description: e.description.slice(0, DESCRIPTION_CHARS) } : e;
+/** Below this length V8 copies a substring; from it on, a substring is a view that keeps its parent string alive. */
+const SLICE_MIN = 13;
+
+/** A copy of `s` that shares no other string's memory. */
+function detached(s: string): string {
+  return s.length < SLICE_MIN ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+/** One copy of each string, attendee and organizer the index keeps (see the file comment). */
+class Interner {
+  private readonly strings = new Map<string, string>();
+  private readonly attendees = new Map<string, Attendee>();
+  private readonly organizers = new Map<string, NonNullable<CalendarEvent['organizer']>>();
+  /** The latest attendee list of each recurring series: its instances mostly have the same people with the same answers. */
+  private readonly seriesAttendees = new Map<string, Attendee[]>();
+
+  str(s: string): string;
+  str(s: string | null): string | null;
+  str(s: string | null): string | null {
+    if (s === null) return null;
+    const known = this.strings.get(s);
+    if (known !== undefined) return known;
+    const own = detached(s);
+    this.strings.set(own, own);
+    return own;
+  }
+
+  attendee(a: Attendee): Attendee {
+    const key = `${a.email ?? '\u0000'}\n${a.name ?? '\u0000'}\n${a.responseStatus}\n${+a.optional}${+a.resource}${+a.organizer}`;
+    const known = this.attendees.get(key);
+    if (known !== undefined) return known;
+    const own: Attendee = { email: this.str(a.email), name: this.str(a.name), responseStatus: a.responseStatus, optional: a.optional, resource: a.resource, organizer: a.organizer };
+    this.attendees.set(detached(key), own);
+    return own;
+  }
+
+  organizer(o: CalendarEvent['organizer']): CalendarEvent['organizer'] {
+    if (o === null) return null;
+    const key = `${o.email ?? '\u0000'}\n${o.name ?? '\u0000'}`;
+    const known = this.organizers.get(key);
+    if (known !== undefined) return known;
+    const own = { email: this.str(o.email), name: this.str(o.name) };
+    this.organizers.set(detached(key), own);
+    return own;
+  }
+
+  /** `list` (of shared attendees), or the same list an earlier instance of the series has. */
+  attendeeList(series: string | null, list: Attendee[]): Attendee[] {
+    if (series === null) return list;
+    const known = this.seriesAttendees.get(series);
+    if (known !== undefined && known.length === list.length && known.every((a, i) => a === list[i])) return known;
+    this.seriesAttendees.set(series, list);
+    return list;
+  }
+
+  /** The event as the index keeps it: description cut, strings and people shared. */
+  event(e: CalendarEvent): CalendarEvent {
+    const description = e.description !== null && e.description.length > DESCRIPTION_CHARS ? e.description.slice(0, DESCRIPTION_CHARS) : e.description;
+    const recurringEventId = this.str(e.recurringEventId);
+    return kept({
+      ...e,
+      id: this.str(e.id),
+      calendarId: this.str(e.calendarId),
+      iCalUid: this.str(e.iCalUid),
+      recurringEventId,
+      summary: this.str(e.summary),
+      description: this.str(description),
+      location: this.str(e.location),
+      timeZone: this.str(e.timeZone),
+      eventType: this.str(e.eventType),
+      organizer: this.organizer(e.organizer),
+      attendees: this.attendeeList(recurringEventId, e.attendees.map((a) => this.attendee(a))),
+      conferenceLinks: e.conferenceLinks.map((l) => this.str(l)),
+    });
+  }
+}
+
+/**
+ * The event as one object literal with every field in place: an object made by spreading
+ * another keeps most of its fields in a separate property array, about 160 bytes more per event.
+ */
+function kept(e: CalendarEvent): CalendarEvent {
+  return {
+    id: e.id, calendarId: e.calendarId, iCalUid: e.iCalUid, recurringEventId: e.recurringEventId, originalStart: e.originalStart, summary: e.summary,
+    description: e.description, location: e.location, start: e.start, end: e.end, timeZone: e.timeZone, allDay: e.allDay, status: e.status,
+    eventType: e.eventType, organizer: e.organizer, attendees: e.attendees, conferenceLinks: e.conferenceLinks, created: e.created, updated: e.updated,
+    format: e.format,
+  };
+}
+
+/**
+ * Ids by key (a conference key, a title word, an email). Most conference keys name a single
+ * event: that id is kept as it is, and a set is made for the second.
+ */
+class Postings {
+  private readonly ids = new Map<string, string | Set<string>>();
+
+  add(key: string, id: string): void {
+    const known = this.ids.get(key);
+    if (known === undefined) this.ids.set(key, id);
+    else if (typeof known === 'string') {
+      if (known !== id) this.ids.set(key, new Set([known, id]));
+    } else known.add(id);
+  }
+
+  /** The ids under `key`, in the order they were first added. */
+  get(key: string): Iterable<string> {
+    const known = this.ids.get(key);
+    return known === undefined ? [] : typeof known === 'string' ? [known] : known;
+  }
 }
 
 const RESPONSE_RANK: Record<Attendee['responseStatus'], number> = { needsAction: 0, tentative: 1, declined: 2, accepted: 3 };
 
-function mergeAttendees(a: Attendee[], b: Attendee[]): Attendee[] {
+function mergeAttendees(a: Attendee[], b: Attendee[], intern: Interner): Attendee[] {
   const out = [...a];
   const at = new Map<string, number>();
   out.forEach((x, i) => at.set((x.email ?? x.name ?? `#${i}`).toLowerCase(), i));
@@ -40,10 +154,10 @@ function mergeAttendees(a: Attendee[], b: Attendee[]): Attendee[] {
     const i = k ? at.get(k) : undefined;
     if (i === undefined) {
       at.set(k || `#${out.length}`, out.length);
-      out.push(x);
+      out.push(intern.attendee(x));
     } else if (RESPONSE_RANK[x.responseStatus] > RESPONSE_RANK[out[i]!.responseStatus]) {
       // Each attendee's own calendar knows their answer; the others may still say needsAction.
-      out[i] = { ...out[i]!, responseStatus: x.responseStatus };
+      out[i] = intern.attendee({ ...out[i]!, responseStatus: x.responseStatus });
     }
   }
   return out;
@@ -86,85 +200,95 @@ export function textWords(text: string): Set<string> {
   return out;
 }
 
-const TITLE_WORDS = new WeakMap<CalendarEvent, string[]>();
+/**
+ * Title words by title and conference keys by link, shared by the events that have the same
+ * title or link (every instance of a series): kept per event, they cost a few strings for each.
+ * Bounded: a cache that reaches the limit starts again.
+ */
+const SHARED_LIMIT = 100_000;
+const WORDS_BY_TITLE = new Map<string, string[]>();
+const KEY_BY_LINK = new Map<string, string | null>();
+const NO_KEYS: readonly string[] = [];
 const PAIR_TITLE = /^\s*([\p{L}'.-]+)\s*(?:<>|\/|&)\s*([\p{L}'.-]+)/u;
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= SHARED_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
 
 /** The distinctive words of an event's title ("standup", "retro", "1:1", a project name). */
 export function titleWordsOf(e: CalendarEvent): string[] {
-  let w = TITLE_WORDS.get(e);
-  if (w === undefined) {
-    // "Ivan <> Viktor", "Marcus / Arjun 1:1": the names are people, whom a message names for other reasons
-    // ("action items: Ivan - …"); people are matched by attendance, not by title.
-    const names = PAIR_TITLE.exec(e.summary ?? '');
-    const people = names ? new Set([...textWords(`${names[1]} ${names[2]}`)]) : undefined;
-    w = [...textWords(e.summary ?? '')].filter((x) => !TITLE_STOPWORDS.has(x) && !people?.has(x));
-    TITLE_WORDS.set(e, w);
-  }
-  return w;
+  const title = e.summary ?? '';
+  const known = WORDS_BY_TITLE.get(title);
+  if (known !== undefined) return known;
+  // "Ivan <> Viktor", "Marcus / Arjun 1:1": the names are people, whom a message names for other reasons
+  // ("action items: Ivan - …"); people are matched by attendance, not by title.
+  const names = PAIR_TITLE.exec(title);
+  const people = names ? new Set([...textWords(`${names[1]} ${names[2]}`)]) : undefined;
+  return remember(WORDS_BY_TITLE, title, [...textWords(title)].filter((x) => !TITLE_STOPWORDS.has(x) && !people?.has(x)));
 }
 
-const CONFERENCE_KEYS = new WeakMap<CalendarEvent, string[]>();
-
 /** The conference keys of an event's links (see conferenceKey). */
-export function conferenceKeysOf(e: CalendarEvent): string[] {
-  let k = CONFERENCE_KEYS.get(e);
-  if (k === undefined) {
-    k = e.conferenceLinks.map(conferenceKey).filter((x): x is string => x !== null);
-    CONFERENCE_KEYS.set(e, k);
+export function conferenceKeysOf(e: CalendarEvent): readonly string[] {
+  if (e.conferenceLinks.length === 0) return NO_KEYS;
+  const out: string[] = [];
+  for (const link of e.conferenceLinks) {
+    const known = KEY_BY_LINK.get(link);
+    const key = known !== undefined ? known : remember(KEY_BY_LINK, link, conferenceKey(link));
+    if (key !== null) out.push(key);
   }
-  return k;
+  return out;
 }
 
 export class EventIndex {
   private readonly events = new Map<string, CalendarEvent>();
-  private readonly byKey = new Map<string, Set<string>>();
-  private readonly byWord = new Map<string, Set<string>>();
-  private readonly byPerson = new Map<string, Set<string>>();
+  private readonly byKey = new Postings();
+  private readonly byWord = new Postings();
+  private readonly byPerson = new Postings();
   private sorted: CalendarEvent[] = [];
   private dirty = false;
   /** Per title word, its events by start time: built on first use, dropped when events change. */
   private readonly sortedByWord = new Map<string, CalendarEvent[]>();
   private wordsDirty = false;
+  private readonly intern = new Interner();
 
   get size(): number {
     return this.events.size;
   }
 
   add(e: CalendarEvent): void {
-    const twin = twinKey(e.id);
+    // The map's key, held by every index below: one string, sharing no file's text.
+    const twin = this.intern.str(twinKey(e.id));
     const current = this.events.get(twin);
     let next: CalendarEvent;
     if (current === undefined) {
-      next = slim(e);
+      next = this.intern.event(e);
     } else {
-      const base = preferred(current, slim(e));
-      next = {
+      const base = preferred(current, e) === current ? current : this.intern.event(e);
+      const links = [...new Set([...current.conferenceLinks, ...e.conferenceLinks])];
+      const sameLinks = links.length === current.conferenceLinks.length && links.every((l, i) => l === current.conferenceLinks[i]);
+      next = kept({
         ...base,
-        attendees: mergeAttendees(base.attendees, base === current ? e.attendees : current.attendees),
-        conferenceLinks: [...new Set([...current.conferenceLinks, ...e.conferenceLinks])],
-      };
+        attendees: this.intern.attendeeList(base.recurringEventId, mergeAttendees(base.attendees, base === current ? e.attendees : current.attendees, this.intern)),
+        conferenceLinks: sameLinks ? current.conferenceLinks : links.map((l) => this.intern.str(l)),
+      });
     }
     // The API id wins over the ICS id, whichever copy came first.
     const apiId = e.format === 'api-json' ? e.id : current?.id ?? e.id;
-    next = next.id === apiId ? next : { ...next, id: apiId };
+    if (next.id !== apiId) next = kept({ ...next, id: this.intern.str(apiId) });
     this.events.set(twin, next);
     for (const key of conferenceKeysOf(next)) {
-      const ids = this.byKey.get(key) ?? new Set<string>();
-      ids.add(twin);
-      this.byKey.set(key, ids);
+      this.byKey.add(key, twin);
     }
     const people = next.organizer?.email ? [next.organizer.email, ...next.attendees.map((a) => a.email)] : next.attendees.map((a) => a.email);
     for (const email of people) {
       if (!email) continue;
       const k = email.toLowerCase();
-      const ids = this.byPerson.get(k) ?? new Set<string>();
-      ids.add(twin);
-      this.byPerson.set(k, ids);
+      this.byPerson.add(k, twin);
     }
     for (const w of titleWordsOf(next)) {
-      const ids = this.byWord.get(w) ?? new Set<string>();
-      ids.add(twin);
-      this.byWord.set(w, ids);
+      this.byWord.add(w, twin);
     }
     this.dirty = true;
     this.wordsDirty = true;
@@ -172,7 +296,7 @@ export class EventIndex {
 
   /** Events whose title has this word (see titleWordsOf). */
   withTitleWord(word: string): CalendarEvent[] {
-    return [...(this.byWord.get(word) ?? [])].map((id) => this.events.get(id)!);
+    return [...this.byWord.get(word)].map((id) => this.events.get(id)!);
   }
 
   /**
@@ -197,7 +321,7 @@ export class EventIndex {
   /** Events this person is invited to (or organizes) starting in [from, to), by start time. */
   invitedBetween(email: string, from: Millis, to: Millis): CalendarEvent[] {
     const out: CalendarEvent[] = [];
-    for (const id of this.byPerson.get(email.toLowerCase()) ?? []) {
+    for (const id of this.byPerson.get(email.toLowerCase())) {
       const e = this.events.get(id)!;
       if (e.start >= from && e.start < to) out.push(e);
     }
@@ -222,7 +346,7 @@ export class EventIndex {
 
   /** Events whose conference link has this key (see conferenceKey), by start time. */
   byConferenceKey(key: string): CalendarEvent[] {
-    return [...(this.byKey.get(key) ?? [])].map((id) => this.events.get(id)!).sort((a, b) => a.start - b.start);
+    return [...this.byKey.get(key)].map((id) => this.events.get(id)!).sort((a, b) => a.start - b.start);
   }
 }
 

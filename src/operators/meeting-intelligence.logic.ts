@@ -4,8 +4,10 @@
  * Order it relies on: messages of one channel arrive in ts order, channels one after
  * another, and a thread's parent before its replies. Per-message state is bounded: the
  * thread map holds the current channel's thread parents only (cleared when a new channel
- * starts, and capped). What grows with the data is one entry per linked message, grouped by
- * meeting, which finish() needs for the metrics.
+ * starts, and capped), and so do the linked messages with their signals, which a later message
+ * of the channel may move to another meeting. When the channel ends, what finish() needs of
+ * them for the metrics is settled in compact form (see SettledLinks): that, the channels'
+ * members and the Slack-only meetings are what grows with the data.
  *
  * Context: a reply reads its thread (the latest meeting signal in it, and the meeting the
  * thread is linked to); an unthreaded message reads the channel's latest top-level meeting
@@ -23,7 +25,8 @@ import { DEFAULT_WINDOWS, DISCUSSED_WITHIN_MS, linkToEvent, membersMeetBetween, 
 import type { EventIndex } from './event-index.logic.js';
 import type { IdentityIndex } from './identity.logic.js';
 import { detectSignal, isBareDecline, isHuddleMessage } from './meeting-signals.logic.js';
-import { computeMeetingMetrics, DEFAULT_HOURLY_RATE, type MetricsAttendee } from './metrics.logic.js';
+import { DEFAULT_HOURLY_RATE, meetingMetricsFromFacts, type MetricsAttendee } from './metrics.logic.js';
+import { SettledLinks } from './settled-links.logic.js';
 import { offsetMinutesAt } from './time-expressions.logic.js';
 
 export const ORIGIN = 'meeting-intelligence';
@@ -182,8 +185,13 @@ export class MeetingIntelligence {
   private readonly threads = new Map<string, ThreadState>();
   /** The channel's latest top-level meeting message, context for unthreaded replies. */
   private recent: (ThreadState & { at: number }) | null = null;
-  /** Every linked message by `channel:ts`; a later message in its thread may move it to another meeting. */
+  /**
+   * The current channel's linked messages by `channel:ts`; a later message in its thread may move
+   * one to another meeting. Settled when the channel ends.
+   */
   private readonly linked = new Map<string, LinkedMessage>();
+  /** The linked messages of the channels read before, as the metrics read them. */
+  private readonly settled = new SettledLinks();
   private readonly slackMeetings = new Map<string, Meeting>();
   /** The calendar events the current channel's messages were linked to, by the time of the latest link, oldest first. */
   private readonly discussed = new Map<string, number>();
@@ -192,9 +200,11 @@ export class MeetingIntelligence {
 
   /** Slack ids of each channel's members; DMs and small groups say whose meeting it is. */
   private readonly members = new Map<string, string[]>();
+  /** The members' ids, shared across channels (each channel's list holds its own copies of the same strings). */
+  private readonly memberIds = new Map<string, string>();
   private memberEmails: { channelId: string; emails: string[] } | null = null;
 
-  /** Drive ids referenced by linked messages, by `channel:ts` (only messages that reference any). */
+  /** Drive ids referenced by the current channel's signals, by `channel:ts` (only messages that reference any). */
   private readonly documents = new Map<string, string[]>();
   private readonly hourlyRate: number;
   private readonly windows: CorrelationWindows;
@@ -206,8 +216,15 @@ export class MeetingIntelligence {
 
   /** Channel metadata, read before the channel's messages (a Slack export lists channels first). */
   addChannel(c: Channel): void {
-    this.members.set(c.id, c.members);
+    this.members.set(c.id, c.members.map((u) => this.memberId(u)));
     if (this.memberEmails?.channelId === c.id) this.memberEmails = null;
+  }
+
+  private memberId(id: string): string {
+    const known = this.memberIds.get(id);
+    if (known !== undefined) return known;
+    this.memberIds.set(id, id);
+    return id;
   }
 
   private channelMemberEmails(channelId: string): string[] {
@@ -220,6 +237,7 @@ export class MeetingIntelligence {
 
   processMessage(m: Message): IntelligenceOutput[] {
     if (m.channelId !== this.channel) {
+      this.settleChannel();
       this.channel = m.channelId;
       this.threads.clear();
       this.recent = null;
@@ -365,15 +383,22 @@ export class MeetingIntelligence {
     return out;
   }
 
-  finish(): FinishOutput[] {
-    const out: FinishOutput[] = [];
-    const byMeeting = new Map<string, { links: MessageLink[]; signals: Signal[]; firstChannel: string }>();
-    for (const { link, signal } of this.linked.values()) {
-      const group = byMeeting.get(link.meetingId) ?? { links: [], signals: [], firstChannel: link.channelId };
-      group.links.push(link);
-      group.signals.push(signal);
-      byMeeting.set(link.meetingId, group);
+  /** The channel's links can no longer move: keeps what the metrics read of them. */
+  private settleChannel(): void {
+    if (this.linked.size > 0) {
+      this.settled.settle(Array.from(this.linked, ([key, { link, signal }]) => ({
+        channelId: link.channelId, ts: link.ts, meetingId: link.meetingId, kind: link.kind, time: signal.time, userId: signal.userId, documents: this.documents.get(key),
+      })));
     }
+    this.linked.clear();
+    this.documents.clear();
+  }
+
+  /** The meetings and their metrics, once every message has been read. */
+  finish(): FinishOutput[] {
+    this.settleChannel();
+    const out: FinishOutput[] = [];
+    const byMeeting = this.settled.byMeeting();
     const ids = [...byMeeting.keys()].sort();
     const meetings: Meeting[] = [];
     for (const id of ids) {
@@ -389,10 +414,10 @@ export class MeetingIntelligence {
     for (const meeting of meetings) {
       const group = byMeeting.get(meeting.id)!;
       const event = meeting.calendarEventId !== null ? this.deps.events.get(meeting.calendarEventId) : undefined;
-      const documents = group.links.flatMap((l) => this.documents.get(messageKey(l.channelId, l.ts)) ?? []);
+      const documents = group.documents;
       if (event) documents.push(...driveIdsIn(`${event.description ?? ''} ${event.location ?? ''}`));
       const context = { eventCreated: event?.created ?? null, attendees: this.attendeesOf(meeting, event), documents, hourlyRate: this.hourlyRate };
-      out.push(envelope('meeting_metrics', meeting.id, meeting.start, ORIGIN, computeMeetingMetrics(meeting, group.links, group.signals, context)));
+      out.push(envelope('meeting_metrics', meeting.id, meeting.start, ORIGIN, meetingMetricsFromFacts(meeting, group.facts, context)));
     }
     return out;
   }

@@ -63,21 +63,47 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
 
 const NO_CONTEXT: MetricsContext = { eventCreated: null, attendees: [], documents: [], hourlyRate: DEFAULT_HOURLY_RATE };
 
+/** What the figures read of one message linked to a meeting. */
+export interface LinkedFact {
+  readonly channelId: string;
+  /** The link's kind (a later message may have moved the link, keeping the signal's kind). */
+  readonly kind: SignalKind;
+  /** The signal's time. */
+  readonly time: number;
+  readonly userId: string | null;
+}
+
 /** `links` and `signals` are those of this meeting's messages (matched by channel and ts). */
 export function computeMeetingMetrics(meeting: Meeting, links: readonly MessageLink[], signals: readonly Signal[], context: MetricsContext = NO_CONTEXT): MeetingMetrics {
-  const linked = new Set(links.map((l) => `${l.channelId}:${l.ts}`));
-  const own = signals.filter((s) => linked.has(`${s.channelId}:${s.ts}`)).sort((a, b) => a.time - b.time);
   const kindOf = new Map(links.map((l) => [`${l.channelId}:${l.ts}`, l.kind] as const));
-  const kind = (s: Signal): SignalKind => kindOf.get(`${s.channelId}:${s.ts}`) ?? s.kind;
+  const timed: LinkedFact[] = [];
+  for (const s of signals) {
+    const kind = kindOf.get(`${s.channelId}:${s.ts}`);
+    if (kind !== undefined) timed.push({ channelId: s.channelId, kind, time: s.time, userId: s.userId });
+  }
+  return metricsOf(meeting, links, timed, context);
+}
 
-  const scheduling = own.filter((s) => SCHEDULING_KINDS.has(kind(s)));
+/**
+ * The same figures from one fact per linked message: what the meeting intelligence keeps of
+ * each link, so that it need not hold every link and signal until the end of a run.
+ */
+export function meetingMetricsFromFacts(meeting: Meeting, facts: readonly LinkedFact[], context: MetricsContext = NO_CONTEXT): MeetingMetrics {
+  return metricsOf(meeting, facts, facts, context);
+}
+
+/** `links` are counted; `timed` (the linked messages whose signal is known) are read in time order. */
+function metricsOf(meeting: Meeting, links: readonly { channelId: string; kind: SignalKind }[], timed: readonly LinkedFact[], context: MetricsContext): MeetingMetrics {
+  const own = [...timed].sort((a, b) => a.time - b.time);
+
+  const scheduling = own.filter((s) => SCHEDULING_KINDS.has(s.kind));
   const schedulingMessages = links.filter((l) => SCHEDULING_KINDS.has(l.kind)).length;
-  const firstPropose = own.find((s) => kind(s) === 'propose');
-  const firstConfirm = firstPropose ? own.find((s) => kind(s) === 'confirm' && s.time >= firstPropose.time) : undefined;
+  const firstPropose = own.find((s) => s.kind === 'propose');
+  const firstConfirm = firstPropose ? own.find((s) => s.kind === 'confirm' && s.time >= firstPropose.time) : undefined;
   // Scheduled when someone confirms or the invite goes out, whichever comes first after the proposal.
   const created = firstPropose && context.eventCreated !== null && context.eventCreated >= firstPropose.time ? context.eventCreated : undefined;
   const scheduledAt = [firstConfirm?.time, created].filter((t): t is number => t !== undefined);
-  const firstFollowup = own.find((s) => kind(s) === 'followup' && s.time >= (meeting.end ?? meeting.start));
+  const firstFollowup = own.find((s) => s.kind === 'followup' && s.time >= (meeting.end ?? meeting.start));
   const hours = meeting.end !== null ? Math.max(0, meeting.end - meeting.start) / 3_600_000 : 0;
   const zoned = context.attendees.filter((a) => a.timeZone !== null);
   const attendeeHours = Math.round(context.attendees.length * hours * 100) / 100;

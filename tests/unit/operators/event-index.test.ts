@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EventIndex } from '../../../src/operators/event-index.logic.js';
+import { conferenceKeysOf, EventIndex, titleWordsOf } from '../../../src/operators/event-index.logic.js';
 import { attendee, event } from './support.js';
 
 test('merges copies of one event from several calendars, uniting attendees', () => {
@@ -66,6 +66,72 @@ test('merges an iCalendar copy with its API twin under the API id, keeping ICS-o
   assert.equal(index.between(0, Number.MAX_SAFE_INTEGER).map((e) => e.id), ['k7q2_20260305T150000Z', 'single@google.com', 'other@example.org']);
   assert.is(index.get('k7q2@google.com_20260305T150000Z')!.attendees.length, 3);
   assert.is(index.get('single@google.com')!.id, 'single@google.com');
+});
+
+
+test('shares attendee, organizer and repeated string objects across events instead of keeping each copy', () => {
+  const index = new EventIndex();
+  // Each event read from a file holds its own copies; the index keeps one.
+  const copy = (s: string): string => JSON.parse(JSON.stringify(s)) as string;
+  const long = 'Weekly planning: agenda in the doc, bring your numbers.';
+  for (const id of ['r_1', 'r_2']) {
+    index.add(event(id, id === 'r_1' ? '2026-03-03T09:00:00Z' : '2026-03-10T09:00:00Z', {
+      summary: copy('Planning'), description: copy(long), recurringEventId: copy('recurring-planning-series'),
+      organizer: { email: copy('ana@acme.test'), name: copy('Ana') }, attendees: [attendee(copy('ana@acme.test')), attendee(copy('bo@acme.test'), 'declined')],
+    }));
+  }
+  const [a, b] = [index.get('r_1')!, index.get('r_2')!];
+  assert.is(a.attendees[0], b.attendees[0]);
+  assert.is(a.attendees[1], b.attendees[1]);
+  assert.is(a.organizer, b.organizer);
+  assert.equal(a.attendees.map((x) => `${x.email}:${x.responseStatus}`), ['ana@acme.test:accepted', 'bo@acme.test:declined']);
+  assert.is(a.description, long);
+  assert.is(b.recurringEventId, 'recurring-planning-series');
+});
+
+test('a merged copy that raises an attendee answer changes only that event', () => {
+  const index = new EventIndex();
+  index.add(event('e1', '2026-03-05T15:00:00Z', { attendees: [attendee('ana@acme.test'), attendee('bo@acme.test', 'needsAction')] }));
+  index.add(event('e2', '2026-03-06T15:00:00Z', { attendees: [attendee('ana@acme.test'), attendee('bo@acme.test', 'needsAction')] }));
+  index.add(event('e1', '2026-03-05T15:00:00Z', { calendarId: 'bo@acme.test', attendees: [attendee('bo@acme.test', 'accepted')] }));
+  assert.equal(index.get('e1')!.attendees.map((x) => x.responseStatus), ['accepted', 'accepted']);
+  assert.equal(index.get('e2')!.attendees.map((x) => x.responseStatus), ['accepted', 'needsAction']);
+  assert.is(index.get('e1')!.attendees[0], index.get('e2')!.attendees[0]);
+});
+
+test('a copy with the same title and links keeps finding the event by title word and conference key', () => {
+  const index = new EventIndex();
+  const links = ['https://meet.google.com/abc-defg-hij'];
+  index.add(event('e1', '2026-03-05T15:00:00Z', { summary: 'Roadmap review', conferenceLinks: links, updated: 1 }));
+  index.add(event('e1', '2026-03-05T15:00:00Z', { summary: 'Roadmap review', conferenceLinks: [...links, links[0]!], calendarId: 'bo@acme.test', updated: 2 }));
+  index.add(event('e1', '2026-03-05T15:00:00Z', { summary: 'Roadmap review', conferenceLinks: ['https://zoom.us/j/999999999'], calendarId: 'cy@acme.test', updated: 1 }));
+  assert.equal(index.withTitleWord('roadmap').map((e) => e.id), ['e1']);
+  assert.equal(index.get('e1')!.conferenceLinks, ['https://meet.google.com/abc-defg-hij', 'https://zoom.us/j/999999999']);
+  assert.equal(index.byConferenceKey('meet:abc-defg-hij').map((e) => e.id), ['e1']);
+  assert.equal(index.byConferenceKey('zoom:999999999').map((e) => e.id), ['e1']);
+});
+
+test('instances of a recurring series with the same people and answers share one attendee list', () => {
+  const index = new EventIndex();
+  const people = (bo: 'accepted' | 'declined') => [attendee('ana@acme.test'), attendee('bo@acme.test', bo)];
+  index.add(event('s_1', '2026-03-03T09:00:00Z', { recurringEventId: 's', attendees: people('accepted') }));
+  index.add(event('s_2', '2026-03-10T09:00:00Z', { recurringEventId: 's', attendees: people('accepted') }));
+  index.add(event('s_3', '2026-03-17T09:00:00Z', { recurringEventId: 's', attendees: people('declined') }));
+  index.add(event('x', '2026-03-17T09:00:00Z', { attendees: people('accepted') }));
+  assert.is(index.get('s_1')!.attendees, index.get('s_2')!.attendees);
+  assert.is.not(index.get('s_3')!.attendees, index.get('s_2')!.attendees);
+  assert.equal(index.get('s_3')!.attendees.map((a) => a.responseStatus), ['accepted', 'declined']);
+  assert.equal(index.get('s_2')!.attendees.map((a) => a.responseStatus), ['accepted', 'accepted']);
+  assert.equal(index.get('x')!.attendees, index.get('s_1')!.attendees);
+});
+
+test('events with the same title share their title words, and conference keys come from each link', () => {
+  const a = event('a', '2026-03-03T09:00:00Z', { summary: 'Atlas standup', conferenceLinks: ['https://meet.google.com/abc-defg-hij', 'https://example.test/notes'] });
+  const b = event('b', '2026-03-04T09:00:00Z', { summary: 'Atlas standup' });
+  assert.equal(titleWordsOf(a), ['atlas', 'standup']);
+  assert.is(titleWordsOf(a), titleWordsOf(b));
+  assert.equal(conferenceKeysOf(a), ['meet:abc-defg-hij']);
+  assert.equal(conferenceKeysOf(b), []);
 });
 
 test.run();

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Meeting, MessageLink, Signal, SignalKind } from '../../../src/core/records.js';
-import { computeMeetingMetrics } from '../../../src/operators/metrics.logic.js';
+import { computeMeetingMetrics, meetingMetricsFromFacts } from '../../../src/operators/metrics.logic.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-03-02T09:00:00Z');
@@ -61,6 +61,20 @@ test('measures attendees, their hours and cost, after-hours share by zone, teams
   assert.is(m.timeToScheduleMs, 5 * 60_000);
   assert.is(m.preMeetingMessages, 2);
   assert.is(m.followupLatencyMs, (3 * 144 + 12) * 600_000 - 49 * HOUR);
+});
+
+test('one fact per linked message gives the figures the links and signals give', () => {
+  const items = [item(0, 'propose', 'U1'), item(1, 'decline', 'U2'), item(3, 'confirm', 'U3', 'C2'), item(2, 'reschedule', 'U1'), item(60, 'followup', 'U2')];
+  // A later message moved the reschedule's link: the link's kind counts, not the signal's.
+  items[3]!.link = { ...items[3]!.link, kind: 'confirm' };
+  const context = { eventCreated: T0 + 15 * 60_000, attendees: [{ inSlack: true, timeZone: 'Europe/Berlin', team: 'Sales' }], documents: ['doc1'], hourlyRate: 90 };
+  const facts = items.map((i) => ({ channelId: i.link.channelId, kind: i.link.kind, time: i.signal.time, userId: i.signal.userId }));
+  const fromFacts = meetingMetricsFromFacts(meeting, facts, context);
+  assert.equal(fromFacts, computeMeetingMetrics(meeting, items.map((i) => i.link), items.map((i) => i.signal), context));
+  assert.is(fromFacts.schedulingMessages, 4);
+  assert.is(fromFacts.reschedules, 0);
+  assert.is(fromFacts.timeToScheduleMs, 15 * 60_000);
+  assert.is(fromFacts.channels, 2);
 });
 
 test.run();
