@@ -110,6 +110,8 @@ export class DuckdbSink implements Sink {
         this.pendingRows += envelopes.length;
       }
     } catch (err) {
+      // A half-staged batch must not be merged by a later write: everything since the last
+      // merge goes, as in a crash; the last checkpoint says where a resumed run reads it again.
       await this.discardStaged();
       throw err;
     }
