@@ -2,7 +2,7 @@
  * Per-meeting coordination figures, from the messages linked to the meeting and what is known
  * of its attendees. docs/metrics.md defines each figure with its unit.
  */
-import type { Meeting, MeetingMetrics, MessageLink, Signal, SignalKind } from '../core/records.js';
+import type { Meeting, MeetingMetrics, SignalKind } from '../core/records.js';
 
 export const SCHEDULING_KINDS: ReadonlySet<SignalKind> = new Set(['propose', 'confirm', 'decline', 'reschedule', 'cancel']);
 
@@ -73,31 +73,16 @@ export interface LinkedFact {
   readonly userId: string | null;
 }
 
-/** `links` and `signals` are those of this meeting's messages (matched by channel and ts). */
-export function computeMeetingMetrics(meeting: Meeting, links: readonly MessageLink[], signals: readonly Signal[], context: MetricsContext = NO_CONTEXT): MeetingMetrics {
-  const kindOf = new Map(links.map((l) => [`${l.channelId}:${l.ts}`, l.kind] as const));
-  const timed: LinkedFact[] = [];
-  for (const s of signals) {
-    const kind = kindOf.get(`${s.channelId}:${s.ts}`);
-    if (kind !== undefined) timed.push({ channelId: s.channelId, kind, time: s.time, userId: s.userId });
-  }
-  return metricsOf(meeting, links, timed, context);
-}
-
 /**
- * The same figures from one fact per linked message: what the meeting intelligence keeps of
- * each link, so that it need not hold every link and signal until the end of a run.
+ * A meeting's coordination figures from one fact per linked message (its channel, its link's
+ * kind, its time and author): what the meeting intelligence keeps of each link, so that it need
+ * not hold every link and signal until the end of a run.
  */
 export function meetingMetricsFromFacts(meeting: Meeting, facts: readonly LinkedFact[], context: MetricsContext = NO_CONTEXT): MeetingMetrics {
-  return metricsOf(meeting, facts, facts, context);
-}
-
-/** `links` are counted; `timed` (the linked messages whose signal is known) are read in time order. */
-function metricsOf(meeting: Meeting, links: readonly { channelId: string; kind: SignalKind }[], timed: readonly LinkedFact[], context: MetricsContext): MeetingMetrics {
-  const own = [...timed].sort((a, b) => a.time - b.time);
+  const own = [...facts].sort((a, b) => a.time - b.time);
 
   const scheduling = own.filter((s) => SCHEDULING_KINDS.has(s.kind));
-  const schedulingMessages = links.filter((l) => SCHEDULING_KINDS.has(l.kind)).length;
+  const schedulingMessages = facts.filter((l) => SCHEDULING_KINDS.has(l.kind)).length;
   const firstPropose = own.find((s) => s.kind === 'propose');
   const firstConfirm = firstPropose ? own.find((s) => s.kind === 'confirm' && s.time >= firstPropose.time) : undefined;
   // Scheduled when someone confirms or the invite goes out, whichever comes first after the proposal.
@@ -111,13 +96,13 @@ function metricsOf(meeting: Meeting, links: readonly { channelId: string; kind: 
 
   return {
     meetingId: meeting.id,
-    messages: links.length,
+    messages: facts.length,
     schedulingMessages,
-    followups: links.filter((l) => l.kind === 'followup').length,
-    reschedules: links.filter((l) => l.kind === 'reschedule').length,
+    followups: facts.filter((l) => l.kind === 'followup').length,
+    reschedules: facts.filter((l) => l.kind === 'reschedule').length,
     participants: meeting.participants.length,
     coordinators: coordinators.size,
-    channels: new Set(links.map((l) => l.channelId)).size,
+    channels: new Set(facts.map((l) => l.channelId)).size,
     firstMessageAt: own.length > 0 ? own[0]!.time : null,
     leadTimeMs: scheduling.length > 0 ? meeting.start - scheduling[0]!.time : null,
     timeToScheduleMs: firstPropose && scheduledAt.length > 0 ? Math.min(...scheduledAt) - firstPropose.time : null,

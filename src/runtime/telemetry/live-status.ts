@@ -113,11 +113,12 @@ export class LiveStatus {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.run = null;
+    // A snapshot being renamed into place could land after the file is taken away.
     await this.publishing;
     // A writer that keeps serving (watch between ticks) stays advertised, so `convene serve`
     // elsewhere keeps forwarding to it instead of opening the file the next tick needs.
     if (this.server?.dbPath === run.dbPath) this.publish();
-    else rmSync(liveFilePath(run.dbPath), { force: true });
+    else this.unpublish(run.dbPath);
     this.database = null;
     if (this.leases > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
   }
@@ -129,7 +130,7 @@ export class LiveStatus {
   serving(server: { url: string; token: string | null; dbPath?: string | null } | null): void {
     const before = this.server?.dbPath ?? null;
     this.server = server ? { url: server.url, token: server.token, dbPath: server.dbPath ? resolve(server.dbPath) : null } : null;
-    if (before && before !== this.server?.dbPath && this.run?.dbPath !== before) rmSync(liveFilePath(before), { force: true });
+    if (before && before !== this.server?.dbPath && this.run?.dbPath !== before) this.unpublish(before);
     this.publish();
   }
 
@@ -245,19 +246,18 @@ export class LiveStatus {
     return { pid: process.pid, db, updatedAt: new Date(this.now()).toISOString(), url: server?.url ?? null, token: server?.token ?? null, run: this.snapshot() };
   }
 
-  /** The periodic snapshot's write, if one is under way. */
-  private publishing: Promise<void> = Promise.resolve();
-  /** Counts synchronous publishes: a background write that started before one of them is stale. */
+  /** The periodic snapshot's write while one is under way. */
+  private publishing: Promise<void> | null = null;
+  /** Bumped by every synchronous publish or removal: a background write that started before one is stale. */
   private generation = 0;
 
   /**
    * The periodic snapshot, written without blocking the pipeline's thread (a rename on a busy
-   * disk took tens of milliseconds, once a second). One at a time; skipped while one is under way.
+   * disk took tens of milliseconds, once a second). Skipped while the previous one is under way.
    */
   private publishInBackground(): void {
     const file = this.liveFile();
-    if (!file || this.publishingNow) return;
-    this.publishingNow = true;
+    if (!file || this.publishing) return;
     const generation = this.generation;
     const path = liveFilePath(file.db);
     const partial = `${path}.${process.pid}.bg.tmp`;
@@ -265,17 +265,15 @@ export class LiveStatus {
       try {
         await writeFile(partial, JSON.stringify(file), { mode: 0o600 });
         await chmod(partial, 0o600);
-        // A newer snapshot was written meanwhile, or the run ended and took the file away.
         if (generation !== this.generation) await rm(partial, { force: true });
         else await rename(partial, path);
       } catch {
         await rm(partial, { force: true }).catch(() => undefined);
-      } finally {
-        this.publishingNow = false;
       }
-    })();
+    })().finally(() => {
+      this.publishing = null;
+    });
   }
-  private publishingNow = false;
 
   /** Writes `<db>.live.json` atomically (owner-only: it may hold the embedded server's token). */
   private publish(): void {
@@ -292,6 +290,12 @@ export class LiveStatus {
       // A read-only folder: `convene serve` then shows the last finished run instead of this one.
       rmSync(partial, { force: true });
     }
+  }
+
+  /** Takes a database's live file away; a background write still under way does not bring it back. */
+  private unpublish(dbPath: string): void {
+    this.generation++;
+    rmSync(liveFilePath(dbPath), { force: true });
   }
 }
 
