@@ -55,9 +55,11 @@ export interface Source<T = unknown> {
  */
 export interface Sink<T = unknown> {
   /**
-   * Takes a batch. A write that carries a checkpoint resolves once the batch, everything
-   * taken before it and the checkpoint are durable together; other writes may only stage
-   * the batch (bounded by the sink), to be made durable with a later one.
+   * Takes a batch. A checkpoint is made durable together with the batch and everything taken
+   * before it, never without them. A write may resolve before that commit is done (the sink
+   * commits in the background, bounded by the sink, while the caller goes on); a commit that
+   * fails is reported by the next write or flush. A write whose checkpoint is `complete`
+   * resolves only once it is durable.
    */
   write(batch: readonly Envelope<T>[], checkpoint?: Checkpoint): Promise<void>;
   /** Makes everything taken so far durable. */

@@ -28,12 +28,31 @@ export const DuckdbSinkConfig = z.object({
 });
 export type DuckdbSinkConfig = z.infer<typeof DuckdbSinkConfig>;
 
+interface HeldRows {
+  readonly spec: TableSpec;
+  readonly rows: CellValue[][];
+}
+
 export class DuckdbSink implements Sink {
   private readonly staged = new Set<string>();
   /** Tables with rows staged since the last merge. */
   private readonly pending = new Set<TableSpec>();
   private pendingRows = 0;
   private pendingProblems: InputProblem[] = [];
+  /**
+   * Rows taken while the database was busy (a merge committing), appended to the staging
+   * tables once it is free: the pipeline goes on reading while DuckDB merges.
+   */
+  private held: HeldRows[] = [];
+  private heldRows = 0;
+  private heldProblems: InputProblem[] = [];
+  /** A merge was asked for (a checkpoint, `flush()`, or `mergeRows` reached) and is not done yet; with the latest checkpoint to commit. */
+  private mergeWanted = false;
+  private mergeCheckpoint: Checkpoint | undefined;
+  /** The background work that appends held rows and merges; null when idle. */
+  private draining: Promise<void> | null = null;
+  /** A background merge failed: the next write or flush reports it. */
+  private failure: unknown = null;
   /** Orders deliveries of the same key across the batches of one merge: the last one wins. */
   private seq = 0;
   private problemSeq = 0;
@@ -83,18 +102,37 @@ export class DuckdbSink implements Sink {
   flush(): Promise<void> {
     return this.serial(async () => {
       if (this.closed) throw new Error('flush after close');
-      if (this.pendingRows > 0 || this.pendingProblems.length > 0) await this.merge();
+      this.throwFailure();
+      // Rows may be on their way into the staging tables (held no more, not counted yet): ask for a merge whatever the counts say.
+      this.mergeWanted = true;
+      await this.drain();
+      this.throwFailure();
     });
+  }
+
+  /** Resolves once what was taken so far is staged and every merge asked for is done (no new merge is asked for). */
+  async settled(): Promise<void> {
+    await this.queue;
+    await this.drain();
+    this.throwFailure();
+  }
+
+  private throwFailure(): void {
+    if (this.failure === null) return;
+    const failure = this.failure;
+    this.failure = null;
+    throw failure;
   }
 
   private async writeNow(batch: readonly Envelope[], checkpoint?: Checkpoint): Promise<void> {
     if (this.closed) throw new Error('write after close');
+    this.throwFailure();
     if (batch.length === 0 && checkpoint === undefined) return;
     await this.database();
     const byTable = new Map<TableSpec, Envelope[]>();
     for (const e of batch) {
       if (e.kind === 'problem') {
-        this.pendingProblems.push(e.payload as InputProblem);
+        this.heldProblems.push(e.payload as InputProblem);
         continue;
       }
       const spec = tableForKind(e.kind);
@@ -103,19 +141,74 @@ export class DuckdbSink implements Sink {
       if (!list) byTable.set(spec, (list = []));
       list.push(e);
     }
-    try {
-      for (const [spec, envelopes] of byTable) {
-        await this.stage(spec, envelopes);
-        this.pending.add(spec);
-        this.pendingRows += envelopes.length;
-      }
-    } catch (err) {
-      // A half-staged batch must not be merged by a later write: everything since the last
-      // merge goes, as in a crash; the last checkpoint says where a resumed run reads it again.
-      await this.discardStaged();
-      throw err;
+    for (const [spec, envelopes] of byTable) {
+      this.held.push({ spec, rows: this.rowsOf(spec, envelopes) });
+      this.heldRows += envelopes.length;
     }
-    if (checkpoint || this.pendingRows >= this.mergeRows) await this.merge(checkpoint);
+    if (checkpoint) {
+      this.mergeWanted = true;
+      this.mergeCheckpoint = checkpoint;
+    } else if (this.pendingRows + this.heldRows >= this.mergeRows) {
+      this.mergeWanted = true;
+    }
+    const drained = this.drain();
+    // A stage's last checkpoint is waited for; so is a backlog of held rows (memory stays bounded).
+    if (checkpoint?.complete || this.heldRows >= this.mergeRows) {
+      await drained;
+      this.throwFailure();
+    }
+  }
+
+  /**
+   * Appends the held rows to the staging tables and merges when a merge is wanted, in the
+   * background, until nothing is left; one run at a time.
+   */
+  private drain(): Promise<void> {
+    this.draining ??= (async () => {
+      // Yield once, so that `draining` is set before a round that has nothing to await ends and clears it.
+      await undefined;
+      try {
+        while (this.failure === null && (this.held.length > 0 || this.heldProblems.length > 0 || this.mergeWanted)) {
+          // What was taken up to now, with the merge and checkpoint asked for by then: rows taken
+          // while this is staged and merged wait for the next round, so a checkpoint is never
+          // committed without the rows before it.
+          const held = this.held;
+          const merging = this.mergeWanted;
+          const checkpoint = this.mergeCheckpoint;
+          this.held = [];
+          // Counted as staged from now on, so that a write meanwhile sees them towards `mergeRows`.
+          this.pendingRows += this.heldRows;
+          this.heldRows = 0;
+          this.pendingProblems.push(...this.heldProblems);
+          this.heldProblems = [];
+          this.mergeWanted = false;
+          this.mergeCheckpoint = undefined;
+          try {
+            for (const { spec, rows } of held) {
+              await this.stage(spec, rows);
+              this.pending.add(spec);
+            }
+          } catch (err) {
+            // A half-staged batch must not be merged by a later write: everything since the last
+            // merge goes, as in a crash; the last checkpoint says where a resumed run reads it again.
+            await this.discardStaged();
+            throw err;
+          }
+          if (merging && (checkpoint || this.pendingRows > 0 || this.pendingProblems.length > 0)) await this.merge(checkpoint);
+        }
+      } catch (err) {
+        this.failure = err;
+        // What came after the failure is not merged either; the last checkpoint covers it.
+        this.held = [];
+        this.heldRows = 0;
+        this.heldProblems = [];
+        this.mergeWanted = false;
+        this.mergeCheckpoint = undefined;
+      } finally {
+        this.draining = null;
+      }
+    })();
+    return this.draining;
   }
 
   /** Moves every staged row into its table, with the problems and the checkpoint, in one transaction. */
@@ -148,7 +241,6 @@ export class DuckdbSink implements Sink {
     this.pending.clear();
     this.pendingRows = 0;
     this.pendingProblems = [];
-    this.seq = 0;
   }
 
   /**
@@ -160,14 +252,27 @@ export class DuckdbSink implements Sink {
     const spec = DATA_TABLES.find((t) => t.table === table);
     if (!spec) throw new Error(`no data table '${table}'`);
     await this.serial(async () => {
-      // Rows staged before the clear belong before it.
-      if (this.pendingRows > 0 || this.pendingProblems.length > 0) await this.merge();
+      // Rows taken before the clear belong before it.
+      this.throwFailure();
+      // Rows may be on their way into the staging tables (held no more, not counted yet): ask for a merge whatever the counts say.
+      this.mergeWanted = true;
+      await this.drain();
+      this.throwFailure();
       await this.db.transaction(() => recordAndDeleteAll(this.db, spec, this.runId));
     });
     this.withRows.delete(table);
   }
 
-  private async stage(spec: TableSpec, envelopes: readonly Envelope[]): Promise<void> {
+  /** A batch's rows as the appender writes them, numbered in the order taken (`seq`). */
+  private rowsOf(spec: TableSpec, envelopes: readonly Envelope[]): CellValue[][] {
+    return envelopes.map((e) => {
+      const row: CellValue[] = spec.columns.map((c) => c.get(e.payload as never));
+      row.push(e.origin, this.runId, this.seq++);
+      return row;
+    });
+  }
+
+  private async stage(spec: TableSpec, rows: CellValue[][]): Promise<void> {
     const stage = stageName(spec);
     if (!this.staged.has(stage)) {
       // Columns in spec order, as the appender writes them: a column added to an older database lands after origin and run_id.
@@ -176,11 +281,6 @@ export class DuckdbSink implements Sink {
       this.staged.add(stage);
     }
     const types: ColumnType[] = [...spec.columns.map((c) => c.type), 'VARCHAR', 'VARCHAR', 'BIGINT'];
-    const rows: CellValue[][] = envelopes.map((e) => {
-      const row: CellValue[] = spec.columns.map((c) => c.get(e.payload as never));
-      row.push(e.origin, this.runId, this.seq++);
-      return row;
-    });
     await this.db.append(stage, types, rows);
   }
 
@@ -194,6 +294,12 @@ export class DuckdbSink implements Sink {
     this.closed = true;
     if (!this.opening) return;
     await this.opening;
+    // What is still being merged finishes or fails on its own; what was not flushed is dropped.
+    this.held = [];
+    this.heldRows = 0;
+    this.heldProblems = [];
+    this.mergeWanted = false;
+    await this.draining?.catch(() => undefined);
     for (const stage of this.staged) await this.db.run(`DROP TABLE IF EXISTS ${stage}`).catch(() => undefined);
     if (typeof this.target === 'string') this.db.close();
   }
