@@ -112,4 +112,45 @@ test('migrations run once and record the schema version', async () => {
   db.close();
 });
 
+
+test('a merge that fails in the background is reported by the next write or flush, without its checkpoint', async () => {
+  const { batch } = sampleRecords();
+  const messages = batch.filter((e) => e.kind === 'message');
+  const sink = new DuckdbSink(join(scratch(), 'behind.duckdb'), 'run-b');
+  // A null in the primary key passes the staging table and fails the merge into messages.
+  const broken = { ...messages[0]!, payload: { ...(messages[0]!.payload as object), ts: null } };
+  const checkpoint = { scope: 'replay:b', source: 'slack', cursor: { source: 'slack', position: 1 }, records: 1, complete: false };
+  let failed: unknown = null;
+  try {
+    await sink.write([broken], checkpoint);
+    await sink.flush();
+  } catch (err) {
+    failed = err;
+  }
+  assert.ok(failed instanceof Error, 'the failure reaches the caller');
+  assert.is(await count(sink, 'checkpoints'), 0, 'the checkpoint is not committed without its rows');
+  // The failure is reported once; what comes after it is written as usual.
+  await sink.write([messages[1]!], { ...checkpoint, records: 2 });
+  await sink.flush();
+  assert.is(await count(sink, 'messages'), 1);
+  assert.is(await count(sink, 'checkpoints'), 1);
+  await sink.close();
+});
+
+test('rows taken while a merge commits are held and merged with the next one', async () => {
+  const { batch } = sampleRecords();
+  const messages = batch.filter((e) => e.kind === 'message');
+  const sink = new DuckdbSink(join(scratch(), 'held.duckdb'), 'run-h');
+  const checkpoint = { scope: 'replay:h', source: 'slack', cursor: { source: 'slack', position: 1 }, records: 1, complete: false };
+  // No await between the writes: the second arrives while the first one's merge is under way.
+  const first = sink.write([messages[0]!], checkpoint);
+  const second = sink.write([messages[1]!]);
+  await Promise.all([first, second]);
+  await sink.settled();
+  assert.is(await count(sink, 'messages'), 1, 'the second row waits for a later merge');
+  await sink.flush();
+  assert.is(await count(sink, 'messages'), 2);
+  await sink.close();
+});
+
 test.run();
