@@ -15,7 +15,8 @@ export interface ComponentContext {
   readonly logger: Logger;
   /**
    * Backpressure: a source waits on the gate before it produces each page; the runtime
-   * acknowledges records once the sinks have made them durable. Absent: unbounded.
+   * acknowledges records once the sinks have made them durable. An operator that emits many
+   * records at once waits on its gate likewise (the runtime counts what it derives). Absent: unbounded.
    */
   readonly gate?: Gate;
   /** The run this component works for; provenance for what it writes. */

@@ -396,30 +396,37 @@ export class MeetingIntelligence {
 
   /** The meetings and their metrics, once every message has been read. */
   finish(): FinishOutput[] {
+    return [...this.finishing()];
+  }
+
+  /**
+   * What finish() returns, one record at a time: every linked meeting, then every meeting's
+   * metrics, built as they are taken, so a caller that paces them never holds them all.
+   */
+  *finishing(): Generator<FinishOutput> {
     this.settleChannel();
-    const out: FinishOutput[] = [];
     const byMeeting = this.settled.byMeeting();
     const ids = [...byMeeting.keys()].sort();
-    const meetings: Meeting[] = [];
-    for (const id of ids) {
+    const meetingOf = (id: string): Meeting | undefined => {
       const slack = this.slackMeetings.get(id);
-      if (slack) {
-        meetings.push(slack);
-        continue;
-      }
+      if (slack) return slack;
       const event = this.deps.events.get(id);
-      if (event) meetings.push(this.calendarMeeting(event, byMeeting.get(id)!.firstChannel));
+      return event ? this.calendarMeeting(event, byMeeting.get(id)!.firstChannel) : undefined;
+    };
+    for (const id of ids) {
+      const meeting = meetingOf(id);
+      if (meeting) yield envelope('meeting', meeting.id, meeting.start, ORIGIN, meeting);
     }
-    for (const meeting of meetings) out.push(envelope('meeting', meeting.id, meeting.start, ORIGIN, meeting));
-    for (const meeting of meetings) {
+    for (const id of ids) {
+      const meeting = meetingOf(id);
+      if (!meeting) continue;
       const group = byMeeting.get(meeting.id)!;
       const event = meeting.calendarEventId !== null ? this.deps.events.get(meeting.calendarEventId) : undefined;
       const documents = group.documents;
       if (event) documents.push(...driveIdsIn(`${event.description ?? ''} ${event.location ?? ''}`));
       const context = { eventCreated: event?.created ?? null, attendees: this.attendeesOf(meeting, event), documents, hourlyRate: this.hourlyRate };
-      out.push(envelope('meeting_metrics', meeting.id, meeting.start, ORIGIN, meetingMetricsFromFacts(meeting, group.facts, context)));
+      yield envelope('meeting_metrics', meeting.id, meeting.start, ORIGIN, meetingMetricsFromFacts(meeting, group.facts, context));
     }
-    return out;
   }
 
   /** The people on a meeting who did not decline (rooms excluded), with their zone and team. */

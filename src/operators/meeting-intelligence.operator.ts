@@ -56,6 +56,9 @@ function ownDeps(): { deps: MeetingIntelligenceDeps; learn(e: Envelope): void } 
   };
 }
 
+/** Records finish() hands on between two looks at the stage's gate. */
+const FINISH_CHUNK = 512;
+
 export const meetingIntelligenceOperator: OperatorDef<MeetingIntelligenceConfig, unknown, unknown> & {
   create(config: MeetingIntelligenceConfig, ctx: MeetingIntelligenceContext): OperatorFunction<Envelope, Envelope>;
 } = {
@@ -95,8 +98,30 @@ export const meetingIntelligenceOperator: OperatorDef<MeetingIntelligenceConfig,
             subscriber.error(err);
           },
           complete() {
-            for (const d of core.finish()) subscriber.next(d);
-            subscriber.complete();
+            const gate = ctx.gate;
+            if (!gate) {
+              for (const d of core.finishing()) subscriber.next(d);
+              subscriber.complete();
+              return;
+            }
+            // Tens of thousands of meetings and their metrics at the end of a large replay: taken
+            // as the stage has room for them (the gate counts what it has not written yet).
+            const pending = core.finishing();
+            const pump = async (): Promise<void> => {
+              for (;;) {
+                await gate.ready();
+                if (subscriber.closed) return;
+                for (let i = 0; i < FINISH_CHUNK; i++) {
+                  const next = pending.next();
+                  if (next.done) {
+                    subscriber.complete();
+                    return;
+                  }
+                  subscriber.next(next.value);
+                }
+              }
+            };
+            pump().catch((err: unknown) => subscriber.error(err));
           },
         });
       });

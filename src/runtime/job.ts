@@ -18,7 +18,7 @@ import { findSource } from '../sources/registry.js';
 import type { Progress } from './progress/progress.js';
 import type { MemoryCeiling } from './resources/memory-ceiling.js';
 import type { RunTotals } from './runs.js';
-import { runStage, type CheckpointInterval, type StageCounts } from './stage.js';
+import { newGate, runStage, type CheckpointInterval, type StageCounts } from './stage.js';
 
 /** Kinds that sources emit; everything else is derived by operators. */
 export const SOURCE_KINDS: ReadonlySet<string> = new Set(['person', 'channel', 'message', 'calendar_event', 'drive_file', 'problem']);
@@ -105,10 +105,12 @@ export class Job {
       const ctx: ComponentContext = { logger: this.logger.child({ component: req.type }), runId: this.runId, gate, ...(this.calls ? { calls: this.calls } : {}) };
       return def.create(req.config, ctx).read(req.from) as Observable<Envelope>;
     };
-    const operators = req.intelligence ? [this.intelligence()] : [];
+    const derivedGate = newGate(this.batchSize);
+    const operators = req.intelligence ? [this.intelligence(derivedGate)] : [];
     const started = Date.now();
     const counts = await runStage(read, operators, this.sink, {
       ...this.shared(req.name),
+      derivedGate,
       batchSize: this.batchSize,
       sourceKinds: SOURCE_KINDS,
       checkpoint: { scope: this.scopeOf(req.name), source: req.name },
@@ -128,8 +130,10 @@ export class Job {
    */
   async derive(name: string, pages: (signal: AbortSignal) => AsyncIterable<readonly Envelope[]>): Promise<void> {
     const started = Date.now();
-    const counts = await runStage((gate) => fromPages(pages, gate), [this.intelligence()], this.sink, {
+    const derivedGate = newGate(this.batchSize);
+    const counts = await runStage((gate) => fromPages(pages, gate), [this.intelligence(derivedGate)], this.sink, {
       ...this.shared(name),
+      derivedGate,
       batchSize: this.batchSize,
       sourceKinds: SOURCE_KINDS,
       writeKinds: DERIVED_KINDS,
@@ -141,12 +145,14 @@ export class Job {
     this.progress(`${name.padEnd(10)} derived ${derived} from ${counts.read['message'] ?? 0} stored messages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
-  private intelligence(): OperatorFunction<Envelope, Envelope> {
+  /** The meeting intelligence; `gate` paces what it emits at the end (see StageOptions.derivedGate). */
+  private intelligence(gate: Gate): OperatorFunction<Envelope, Envelope> {
     return meetingIntelligenceOperator.create(
       {},
       {
         logger: this.logger.child({ component: 'meeting-intelligence' }),
         runId: this.runId,
+        gate,
         deps: { events: this.events, identities: this.identities, timezoneOf: (id: string) => this.timezones.get(id) ?? { tz: null, offsetMinutes: null } },
       },
     );

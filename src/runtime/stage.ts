@@ -58,6 +58,11 @@ export interface StageOptions {
   gate?: (highWater: number) => Gate;
   /** Called with the count of source records read so far (progress). */
   onProgress?: (sourceRecords: number) => void;
+  /**
+   * Counts the records the operators derive until the sink has taken them, so that an
+   * operator emitting many at once (the intelligence's meetings at the end) can wait for room.
+   */
+  derivedGate?: Gate;
 }
 
 export interface CheckpointInterval {
@@ -97,6 +102,8 @@ export async function runStage(
     }),
   );
   for (const op of operators) source$ = source$.pipe(op);
+  const derivedGate = options.derivedGate;
+  if (derivedGate) source$ = source$.pipe(tap((e) => { if (!isSource(e)) derivedGate.emitted(1); }));
 
   let skipping = options.skipThrough != null;
   let passedSkipPoint = false;
@@ -160,6 +167,7 @@ export async function runStage(
           liveStatus.batch(component, { read: fromSource, stored: keep.length, problems: batch.filter((e) => e.kind === 'problem').length, seconds: (performance.now() - batchStarted) / 1000, pending: gate.pending });
         }
         gate.acked(fromSource);
+        derivedGate?.acked(batch.length - fromSource);
         options.onBatch?.(counts);
         options.onProgress?.(sourceRecords);
       }),

@@ -2,6 +2,7 @@ import { firstValueFrom, from, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { envelope, type Envelope } from '../../../src/core/envelope.js';
+import { Gate } from '../../../src/core/rx.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { Meeting, MeetingMetrics, Message, MessageLink } from '../../../src/core/records.js';
 import { EventIndex } from '../../../src/operators/event-index.logic.js';
@@ -136,6 +137,28 @@ test('the operator passes envelopes through, adds derived ones and finishes on c
   const i = out.findIndex((e) => e.kind === 'message' && e.key === `C1:${parentTs}`);
   assert.equal(out.slice(i, i + 3).map((e) => e.kind), ['message', 'signal', 'message_link']);
   assert.is(out[out.length - 1]!.kind, 'meeting_metrics');
+});
+
+test('the meetings and metrics at the end wait while the stage has no room for them', async () => {
+  const input: Envelope[] = [
+    ...PEOPLE.map((p) => envelope('person', p.key, 0, 'test', p)),
+    ...EVENTS.map((e) => envelope('calendar_event', e.id, e.start, 'test', e)),
+    ...MESSAGES.map((m) => envelope('message', `${m.channelId}:${m.ts}`, m.time, 'test', m)),
+  ];
+  const unpaced = await firstValueFrom(from(input).pipe(meetingIntelligenceOperator.create({}, { logger: silentLogger, runId: 'r1' }), toArray()));
+  const gate = new Gate(5);
+  gate.emitted(10); // the stage holds ten records it has not written yet
+  const seen: Envelope[] = [];
+  let completed = false;
+  from(input).pipe(meetingIntelligenceOperator.create({}, { logger: silentLogger, runId: 'r1', gate })).subscribe({ next: (e) => seen.push(e), complete: () => (completed = true) });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const finishKinds = new Set(['meeting_metrics']);
+  assert.is(seen.filter((e) => finishKinds.has(e.kind)).length, 0, 'no metrics while the gate is full');
+  assert.not.ok(completed);
+  gate.acked(10);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(completed);
+  assert.equal(seen.map((e) => `${e.kind}:${e.key}`), unpaced.map((e) => `${e.kind}:${e.key}`));
 });
 
 function fresh(): MeetingIntelligence {
