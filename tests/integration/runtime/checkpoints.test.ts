@@ -11,6 +11,8 @@ const cp = (n: number, complete = false) => ({ scope: 'replay:x', source: 'slack
 test('a checkpoint is committed with its batch and read back', async () => {
   const sink = new DuckdbSink(join(scratch(), 'cp.duckdb'), 'run-1');
   await sink.write(sampleRecords().batch, cp(3));
+  // The merge and its checkpoint commit in the background; settled() waits for them.
+  await sink.settled();
   const loaded = await loadCheckpoints(await sink.database(), 'replay:x');
   assert.equal(loaded.bySource.get('slack'), cp(3));
   assert.is(loaded.damaged, 0);
@@ -21,6 +23,7 @@ test('a damaged checkpoint is detected and the previous good one used', async ()
   const sink = new DuckdbSink(join(scratch(), 'cp2.duckdb'), 'run-1');
   await sink.write([], cp(3));
   await sink.write([], cp(7));
+  await sink.settled();
   const db = await sink.database();
   await db.run(`UPDATE checkpoints SET records = 9 WHERE seq = 2`);
   const loaded = await loadCheckpoints(db, 'replay:x');
@@ -36,6 +39,8 @@ test('a failed batch commits neither its records nor its checkpoint', async () =
   let failed = false;
   try {
     await sink.write(bad, cp(5));
+    // A failure in the background merge is reported by the next write or flush.
+    await sink.flush();
   } catch {
     failed = true;
   }
