@@ -129,6 +129,13 @@ export class DuckdbSink implements Sink {
     this.throwFailure();
     if (batch.length === 0 && checkpoint === undefined) return;
     await this.database();
+    // One merge per checkpoint, so checkpoints keep their configured spacing: a checkpoint that
+    // comes while the previous one is still committing waits for it (rarely: a merge takes a
+    // fraction of the time the records between two checkpoints take to process).
+    if (checkpoint && this.draining) {
+      await this.draining;
+      this.throwFailure();
+    }
     const byTable = new Map<TableSpec, Envelope[]>();
     for (const e of batch) {
       if (e.kind === 'problem') {
@@ -156,6 +163,11 @@ export class DuckdbSink implements Sink {
     if (checkpoint?.complete || this.heldRows >= this.mergeRows) {
       await drained;
       this.throwFailure();
+    } else {
+      // The pipeline's work between two writes may never give the event loop a turn (its
+      // promises settle as microtasks), and the database's answers arrive through the loop:
+      // give it one, so the background work advances batch by batch.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
