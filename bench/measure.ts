@@ -1,8 +1,11 @@
 /**
  * Runs a command as a child process and measures it from outside: wall time, CPU time, and peak
- * resident memory sampled from /proc over the process and its descendants (the sum of their
- * resident sets, or the largest single high-water mark VmHWM if higher), so the figure covers
- * DuckDB's native memory as well as the JavaScript heap.
+ * resident memory sampled from /proc over the process and its descendants, so the figure covers
+ * DuckDB's native memory as well as the JavaScript heap. The peak is the largest single
+ * high-water mark (VmHWM, what `time -v` reports as maximum resident set size) or the highest
+ * sum over the tree of proportional set sizes (Pss: pages shared between the processes, such as
+ * the Node binary the launcher and the pipeline both map, counted once), whichever is higher.
+ * Summing plain resident sets would count those shared pages once per process.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -10,7 +13,7 @@ import { readFileSync } from 'node:fs';
 export interface Measured {
   status: number;
   seconds: number;
-  /** Peak resident set size in MB (VmHWM where readable, else the highest sample). */
+  /** Peak memory in MB: the largest VmHWM of one process or the highest Pss sum of the tree (see the file comment). */
   peakRssMb: number;
   /** CPU seconds the child used (user + system, all its threads), as last sampled before it exited. */
   cpuSeconds: number;
@@ -47,11 +50,18 @@ function processTree(pid: number): number[] {
   return out;
 }
 
-function procStatus(pid: number): { rss: number; hwm: number } | null {
+function procStatus(pid: number): { rss: number; hwm: number; pss: number } | null {
   try {
     const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
-    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+    const kb = (source: string, name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(source)?.[1] ?? 0);
+    const rss = kb(text, 'VmRSS') / 1024;
+    let pss = rss;
+    try {
+      pss = kb(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss') / 1024;
+    } catch {
+      // No smaps_rollup (older kernels): count the resident set.
+    }
+    return { rss, hwm: kb(text, 'VmHWM') / 1024, pss };
   } catch {
     return null;
   }
@@ -88,7 +98,7 @@ export function measure(command: string, args: readonly string[], options: { cwd
         const s = procStatus(pid);
         if (!s) continue;
         seen = true;
-        rss += s.rss;
+        rss += s.pss;
         peak = Math.max(peak, s.hwm);
         cpuNow += procCpuSeconds(pid) ?? 0;
       }
