@@ -95,7 +95,8 @@ export class ApiCache implements ApiAnswers {
     if (found !== null && !this.options.fresh && found.value.lifetimeMs !== null) {
       const age = this.clock() - found.storedAt;
       const invalidated = request.scope === undefined ? null : await this.invalidatedAt(request.scope);
-      if (age <= found.value.lifetimeMs && (invalidated === null || invalidated < found.storedAt)) {
+      // A maxAge lowered since the answer was stored applies at once.
+      if (age <= Math.min(found.value.lifetimeMs, this.maxAgeMs) && (invalidated === null || invalidated < found.storedAt)) {
         this.count(request, found.level, 'hit');
         return found.value.value as T;
       }

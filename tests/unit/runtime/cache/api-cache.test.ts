@@ -36,6 +36,19 @@ test('an answer is served within its lifetime and asked again after it', async (
   await cache.close();
 });
 
+test('a maxAge lowered since an answer was stored applies at once', async () => {
+  const clock = { now: 0 };
+  const file = join(scratch('convene-api-cache-'), 'c.sqlite');
+  const open = (maxAgeMs: number): ApiCache => new ApiCache({ maxAgeMs, activityFactor: 0.1, fresh: false, diskPath: file, clock: () => clock.now });
+  const first = open(15 * MIN);
+  await first.withLifetime(history(), async () => 'stored', () => 15 * MIN);
+  await first.close();
+  clock.now = MIN;
+  const lowered = open(0);
+  assert.is(await lowered.withLifetime(history(), async () => 'asked', () => 0), 'asked');
+  await lowered.close();
+});
+
 test('a changed validator (the cursor moved) replaces the entry', async () => {
   const clock = { now: 0 };
   const cache = cacheAt(clock);
