@@ -10,6 +10,7 @@ import { DEFAULTS } from './defaults.js';
 import { LimitsConfig } from '../runtime/limits/tiers.js';
 import { CheckpointsConfig, LOG_FORMATS, ResourcesConfig } from '../runtime/settings.js';
 import { ResilienceConfig } from '../runtime/resilience/config.js';
+import { CacheConfig } from '../runtime/cache/api-cache.js';
 
 export const DuckdbConfig = z.object({
   memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 512MB').optional().describe('DuckDB memory_limit for replay, run and watch, e.g. \'512MB\'; absent: 256MB (DuckDB spills to disk beyond it).'),
@@ -53,6 +54,7 @@ export const RootConfig = z
     watch: WatchConfig.default(WatchConfig.parse({})).describe('Continuous collection.'),
     resilience: ResilienceConfig.default(ResilienceConfig.parse({})).describe('Circuit breakers per external API, retry policies by error class, and alerts.'),
     archive: ArchiveConfig.default({}).describe('Archives of runs and their retention.'),
+    cache: CacheConfig.default(CacheConfig.parse({})).describe('API answers cached between runs: served while fresh (Slack: a lifetime adaptive to the channel\'s activity; Drive changes: a lifetime) or after revalidation (Google ETags).'),
     defaults: ComponentDefaults.default({}).describe('Settings every component section inherits unless it sets its own.'),
     sources: z.record(z.string(), z.record(z.string(), z.unknown())).default({}).describe('One section per source type (see `convene config print` and docs/config.md), e.g. "slack-web".'),
   })

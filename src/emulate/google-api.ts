@@ -2,13 +2,27 @@
  * The Google endpoints a collector uses, served from a BundleStore: Calendar events.list with
  * pages, sync tokens and 410 on a stale one; Drive files.list, changes.getStartPageToken and
  * changes.list; Directory users.list. Errors carry Google's `{error:{code,message,errors[]}}`.
+ * events.list and users.list carry an ETag (in the body and the header) and answer a request
+ * whose If-None-Match names it with 304 Not Modified, as Google does.
  */
+import { createHash } from 'node:crypto';
 import type { BundleStore, Json, Versioned } from './bundle-store.js';
 import { decodeCursor, encodeCursor, intParam } from './paging.js';
 
 export interface GoogleReply {
   readonly status: number;
   readonly body: Json;
+  /** The answer's validator: a request with this If-None-Match gets 304 instead. */
+  readonly etag?: string;
+}
+
+function etagOf(value: unknown): string {
+  return `"${createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 22)}"`;
+}
+
+/** A 200 with its ETag in the body (where Google's JSON lists carry it) and in the reply. */
+function tagged(body: Json, etag: string): GoogleReply {
+  return { status: 200, body: { ...body, etag }, etag };
 }
 
 export interface GoogleAccess {
@@ -66,7 +80,8 @@ export function handleGoogle(path: string, params: Record<string, string>, autho
     if (!Number.isInteger(offset)) return error(400, 'invalid', 'Invalid pageToken');
     const size = intParam(params['maxResults'], 100, 500);
     const next = offset + size < store.directoryUsers.length ? encodeCursor({ o: offset + size }) : undefined;
-    return { status: 200, body: { kind: 'admin#directory#users', users: store.directoryUsers.slice(offset, offset + size), ...(next ? { nextPageToken: next } : {}) } };
+    const body = { kind: 'admin#directory#users', users: store.directoryUsers.slice(offset, offset + size), ...(next ? { nextPageToken: next } : {}) };
+    return tagged(body, etagOf(body));
   }
   return error(404, 'notFound', 'Not Found');
 }
@@ -102,5 +117,9 @@ function listEvents(calendarId: string, params: Record<string, string>, store: B
   const body: Json = { kind: 'calendar#events', summary: calendar.id, timeZone: calendar.timeZone, items };
   if (offset + size < all.length) body['nextPageToken'] = encodeCursor({ o: offset + size, a: after, u: upTo });
   else body['nextSyncToken'] = encodeCursor({ e: calendar.epoch, s: upTo });
-  return { status: 200, body };
+  // The ETag is the calendar's state and the request: the organization's change counter in a
+  // nextSyncToken moves with changes elsewhere, but an earlier token of an unchanged calendar
+  // lists the same (nothing), so the cached answer is still right.
+  const changedUpTo = Math.max(0, ...[...calendar.events.values()].map((v) => v.seq));
+  return tagged(body, etagOf({ calendar: calendar.id, epoch: calendar.epoch, changedUpTo, events: calendar.events.size, params }));
 }

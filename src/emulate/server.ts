@@ -44,6 +44,8 @@ export interface EmulatorStats {
   readonly requests: Record<string, number>;
   readonly rateLimited: number;
   readonly faults: Record<string, number>;
+  /** Conditional requests answered 304 Not Modified (counted in `requests` too). */
+  readonly notModified: number;
 }
 
 export interface EmulatorConfigFile {
@@ -104,7 +106,7 @@ export async function startEmulator(bundleOrStore: string | BundleStore, options
     historyLimitMax: methodLimit('slack', 'conversations.history', profile).pageLimit === 15 ? 15 : 999,
   };
   const buckets = new Map<string, TokenBucket>();
-  const stats = { requests: {} as Record<string, number>, rateLimited: 0, faults: {} as Record<string, number> };
+  const stats = { requests: {} as Record<string, number>, rateLimited: 0, faults: {} as Record<string, number>, notModified: 0 };
   const sockets = new Set<Socket>();
 
   /** Milliseconds until the method may be called again, 0 when the call is within its tier. */
@@ -162,7 +164,12 @@ export async function startEmulator(bundleOrStore: string | BundleStore, options
     if (wait > 0) return tooMany(wait);
     if (slackMethod !== null) return send(200, handleSlack(slackMethod, params, req.headers.authorization, store, access).body);
     const reply = handleGoogle(url.pathname, params, req.headers.authorization, store, { token: EMULATOR_GOOGLE_TOKEN });
-    send(reply.status, reply.body);
+    if (reply.etag !== undefined && req.headers['if-none-match'] === reply.etag) {
+      stats.notModified++;
+      res.writeHead(304, { etag: reply.etag });
+      return void res.end();
+    }
+    send(reply.status, reply.body, reply.etag === undefined ? {} : { etag: reply.etag });
   };
 
   const server = createServer((req, res) => {
@@ -194,6 +201,7 @@ export async function startEmulator(bundleOrStore: string | BundleStore, options
       for (const k of Object.keys(stats.requests)) delete stats.requests[k];
       for (const k of Object.keys(stats.faults)) delete stats.faults[k];
       stats.rateLimited = 0;
+      stats.notModified = 0;
     },
     config: () => ({
       sources: {

@@ -18,6 +18,8 @@ import { Database } from '../sinks/duckdb/database.js';
 import { DuckdbSink } from '../sinks/duckdb/duckdb.sink.js';
 import { readCalendarEvents, readChannels, readPeople, storedMessagePages } from '../sinks/duckdb/read-back.js';
 import { validateDatabase, type ValidationReport } from '../sinks/duckdb/validate.js';
+import { ApiCache, cacheFileFor, parseCacheDuration } from './cache/api-cache.js';
+import { withAnswers } from './cache/api-answers.js';
 import { Job } from './job.js';
 import { LimitedCallGate } from './limits/call-gate.js';
 import { alertOnRun } from './resilience/alerts.js';
@@ -41,6 +43,10 @@ export interface RunOptions {
   pushed?: { name: string; take(): Envelope[] };
   /** When each alert rule was last posted, kept across the runs of one `convene watch`. */
   alertsPosted?: Map<string, number>;
+  /** Ask every API again (no lifetime hits; ETags still revalidate): `run --fresh`. */
+  fresh?: boolean;
+  /** `convene watch`: answers are served within their lifetime only with `cache.inWatch`. */
+  watching?: boolean;
 }
 
 export interface RunResult {
@@ -90,7 +96,16 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
   const calls = new LimitedCallGate({ limits: config.limits, logger: logger.child({ component: 'call-gate' }), ...resilience.gateOptions() });
   const expected = await earlierStageRecords(db, 'run', null);
   const settings = jobSettings({ checkpoints: config.checkpoints, resources: config.resources }, logger, options.reporter, expected);
-  const job = new Job(sink, runId, (name) => runScope(name), logger, progress, config.batchSize, calls, settings);
+  const answers = config.cache.enabled
+    ? new ApiCache({
+        maxAgeMs: parseCacheDuration(config.cache.maxAge),
+        activityFactor: config.cache.activityFactor,
+        fresh: (options.fresh ?? false) || config.cache.fresh || (options.watching === true && !config.cache.inWatch),
+        diskPath: cacheFileFor(config.cache, config.db),
+        maxEntries: config.cache.maxEntries,
+      })
+    : null;
+  const job = new Job(sink, runId, (name) => runScope(name), logger, progress, config.batchSize, answers ? withAnswers(calls, answers) : calls, settings);
 
   // What earlier runs stored: an incremental run's sources deliver only what changed.
   if (!options.fullRefresh) {
@@ -115,7 +130,11 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
   }
   if (options.pushed) {
     const pushed = options.pushed;
-    tasks.push({ name: pushed.name, run: () => job.stageFrom(pushed.name, pushed.take()) });
+    // What was pushed is taken now, before any source reads: a pushed message makes its
+    // channel's cached history stale, so this run's read of that channel asks Slack.
+    const taken = pushed.take();
+    if (answers) for (const channel of new Set(taken.flatMap((e) => (e.kind === 'message' ? [(e.payload as { channelId: string }).channelId] : [])))) await answers.invalidate(channel);
+    tasks.push({ name: pushed.name, run: () => job.stageFrom(pushed.name, taken) });
   }
   const slackSources = [...byRole('slack'), ...(options.pushed ? [options.pushed.name] : [])];
   if (slackSources.length > 0) {
@@ -145,7 +164,9 @@ export async function collect(loaded: LoadedConfig, options: RunOptions): Promis
   const breakers = await resilience.finish();
   const fallbacks = fallbacksOf(components);
   for (const f of fallbacks) progress(`fallback   ${f.note}`);
-  const totals = job.totals({ components, calls: calls.stats(), breakers: breakers.map((b) => ({ name: b.name, state: b.state })), fallbacks });
+  const apiCache = answers ? answers.stats() : null;
+  await answers?.close();
+  const totals = job.totals({ components, calls: calls.stats(), breakers: breakers.map((b) => ({ name: b.name, state: b.state })), fallbacks, ...(apiCache ? { apiCache } : {}) });
   const validation = await validateDatabase(db);
   await finishRun(db, runId, status, totals, validation, failure, clock(), resilience.errors);
   await markDegraded(db, runId, components);

@@ -7,7 +7,9 @@
  * the entry stale: it is dropped from both levels and counted as `stale`, never served.
  *
  * Every lookup is counted in `convene_cache_requests_total` (cache, level, result) and the
- * ratio of hits to lookups per cache is kept in `convene_cache_hit_ratio`.
+ * ratio of hits to lookups per cache is kept in `convene_cache_hit_ratio`. A cache whose
+ * entries are served after asking their origin whether they changed (an HTTP 304) counts
+ * those as `revalidated`, apart from `hit` (served without asking): both are served.
  */
 import Keyv from 'keyv';
 import KeyvSqlite from '@keyv/sqlite';
@@ -35,11 +37,23 @@ interface Stored<V> {
 
 export type CacheLevel = 'memory' | 'disk';
 
+export type CacheResult = 'hit' | 'revalidated' | 'miss' | 'stale';
+
+/** An entry found for its validator, whatever its age: the caller judges its freshness. */
+export interface Found<V> {
+  readonly value: V;
+  readonly storedAt: number;
+  readonly level: CacheLevel;
+}
+
 export type Lookup<V> = { hit: true; value: V; level: CacheLevel } | { hit: false; stale: boolean };
 
 export interface CacheStats {
   lookups: number;
+  /** Served: memory and disk hits, revalidated ones included. */
   hits: number;
+  /** Served after the origin said the entry had not changed. */
+  revalidated: number;
   memoryHits: number;
   diskHits: number;
   misses: number;
@@ -52,7 +66,7 @@ export class TieredCache<V> {
   private readonly memory: LruMap<Stored<V>>;
   private readonly disk: Keyv<Stored<V>> | null;
   private readonly clock: () => number;
-  private readonly counts = { lookups: 0, memoryHits: 0, diskHits: 0, misses: 0, stale: 0 };
+  private readonly counts = { lookups: 0, memoryHits: 0, diskHits: 0, revalidated: 0, misses: 0, stale: 0 };
 
   constructor(private readonly options: TieredCacheOptions) {
     this.memory = new LruMap(options.maxEntries ?? 10_000);
@@ -69,23 +83,64 @@ export class TieredCache<V> {
    * younger than the TTL. Memory first, then disk (a disk hit is kept in memory too).
    */
   async get(key: string, validator?: string | null): Promise<Lookup<V>> {
+    const found = await this.find(key, validator);
+    if (found === null) {
+      this.record(this.disk ? 'disk' : 'memory', 'miss');
+      return { hit: false, stale: false };
+    }
+    if ('stale' in found) {
+      this.record(found.stale, 'stale');
+      return { hit: false, stale: true };
+    }
+    if (this.options.ttlMs !== undefined && this.clock() - found.storedAt > this.options.ttlMs) {
+      this.record(found.level, 'stale');
+      await this.delete(key);
+      return { hit: false, stale: true };
+    }
+    this.record(found.level, 'hit');
+    return { hit: true, value: found.value, level: found.level };
+  }
+
+  /**
+   * The entry for `key` stored for `validator` (when one is given), whatever its age, without
+   * counting a lookup: for a caller that decides freshness itself and then calls `record`.
+   * An entry stored for another validator is dropped from both levels.
+   */
+  async peek(key: string, validator?: string | null): Promise<Found<V> | null> {
+    const found = await this.find(key, validator);
+    return found === null || 'stale' in found ? null : found;
+  }
+
+  /** Counts one lookup decided by the caller (after `peek`). */
+  record(level: CacheLevel, result: CacheResult): void {
     this.counts.lookups++;
+    if (result === 'hit') {
+      if (level === 'memory') this.counts.memoryHits++;
+      else this.counts.diskHits++;
+    } else if (result === 'revalidated') this.counts.revalidated++;
+    else if (result === 'miss') this.counts.misses++;
+    else this.counts.stale++;
+    cacheRequests.inc({ cache: this.options.name, level, result });
+    cacheHitRatio.set({ cache: this.options.name }, this.stats().ratio);
+  }
+
+  private async find(key: string, validator: string | null | undefined): Promise<Found<V> | { stale: CacheLevel } | null> {
     const fromMemory = this.memory.get(key);
     if (fromMemory !== undefined) {
-      if (this.fresh(fromMemory, validator)) return this.hit(fromMemory.value, 'memory');
-      return this.staleEntry(key, 'memory');
+      if (validator === undefined || fromMemory.validator === validator) return { value: fromMemory.value, storedAt: fromMemory.storedAt, level: 'memory' };
+      await this.delete(key);
+      return { stale: 'memory' };
     }
     const fromDisk = this.disk ? await this.disk.get(key) : undefined;
     if (fromDisk !== undefined && fromDisk !== null) {
-      if (this.fresh(fromDisk, validator)) {
+      if (validator === undefined || fromDisk.validator === validator) {
         this.memory.set(key, fromDisk);
-        return this.hit(fromDisk.value, 'disk');
+        return { value: fromDisk.value, storedAt: fromDisk.storedAt, level: 'disk' };
       }
-      return this.staleEntry(key, 'disk');
+      await this.delete(key);
+      return { stale: 'disk' };
     }
-    this.counts.misses++;
-    this.count(this.disk ? 'disk' : 'memory', 'miss');
-    return { hit: false, stale: false };
+    return null;
   }
 
   async set(key: string, value: V, validator: string | null = null): Promise<void> {
@@ -109,37 +164,13 @@ export class TieredCache<V> {
   }
 
   stats(): CacheStats {
-    const hits = this.counts.memoryHits + this.counts.diskHits;
+    const hits = this.counts.memoryHits + this.counts.diskHits + this.counts.revalidated;
     return { ...this.counts, hits, ratio: this.counts.lookups === 0 ? 0 : hits / this.counts.lookups };
   }
 
   async close(): Promise<void> {
     this.memory.clear();
     await this.disk?.disconnect();
-  }
-
-  private fresh(entry: Stored<V>, validator: string | null | undefined): boolean {
-    if (validator !== undefined && entry.validator !== validator) return false;
-    return this.options.ttlMs === undefined || this.clock() - entry.storedAt <= this.options.ttlMs;
-  }
-
-  private hit(value: V, level: CacheLevel): Lookup<V> {
-    if (level === 'memory') this.counts.memoryHits++;
-    else this.counts.diskHits++;
-    this.count(level, 'hit');
-    return { hit: true, value, level };
-  }
-
-  private async staleEntry(key: string, level: CacheLevel): Promise<Lookup<V>> {
-    this.counts.stale++;
-    this.count(level, 'stale');
-    await this.delete(key);
-    return { hit: false, stale: true };
-  }
-
-  private count(level: CacheLevel, result: 'hit' | 'miss' | 'stale'): void {
-    cacheRequests.inc({ cache: this.options.name, level, result });
-    cacheHitRatio.set({ cache: this.options.name }, this.stats().ratio);
   }
 }
 

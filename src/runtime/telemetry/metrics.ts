@@ -101,14 +101,14 @@ export const apiCalls = new Counter({
 
 export const cacheRequests = new Counter({
   name: 'convene_cache_requests_total',
-  help: 'Cache lookups by cache, level (memory, disk) and result (hit, miss, stale).',
+  help: 'Cache lookups by cache, level (memory, disk) and result (hit: served without asking the origin, revalidated: served after the origin answered not modified, miss, stale).',
   labelNames: ['cache', 'level', 'result'] as const,
   registers: [metricsRegistry],
 });
 
 export const cacheHitRatio = new Gauge({
   name: 'convene_cache_hit_ratio',
-  help: 'Hits / lookups per cache since the process started (either level).',
+  help: 'Served lookups (hit or revalidated) / lookups per cache since the process started (either level).',
   labelNames: ['cache'] as const,
   registers: [metricsRegistry],
 });

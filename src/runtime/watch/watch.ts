@@ -56,7 +56,7 @@ export async function watch(loaded: LoadedConfig, options: WatchOptions): Promis
   try {
     for (let tick = 1; !stopped && (options.ticks === undefined || tick <= options.ticks); tick++) {
       const started = Date.now();
-      const result = await collect(loaded, { logger: options.logger, progress: () => undefined, pushed: { name: 'slack-events', take: () => queue.drain() }, alertsPosted });
+      const result = await collect(loaded, { logger: options.logger, progress: () => undefined, pushed: { name: 'slack-events', take: () => queue.drain() }, alertsPosted, watching: true });
       results.push(result);
       const mark = await watermarkAfter(loaded, result.runId);
       options.onWatermark?.(mark);

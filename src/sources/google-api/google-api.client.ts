@@ -3,12 +3,18 @@
  * (`retryConfig: {retry: 0}`): the runtime's call gate retries, so every attempt is counted.
  * Auth is an OAuth access token, or a service account with domain-wide delegation that
  * impersonates one subject per user.
+ *
+ * With the run's API answer cache: Calendar events.list and Directory users.list carry an
+ * ETag, so a cached answer is revalidated (If-None-Match) and served on 304; Drive
+ * changes.list has no validator beyond its page token and lives for maxAge.
  */
+import { createHash } from 'node:crypto';
 import { admin } from '@googleapis/admin';
 import { auth, calendar } from '@googleapis/calendar';
 import { drive } from '@googleapis/drive';
 import { z } from 'zod';
 import type { ApiCallGate } from '../../core/component.js';
+import type { AnswerRequest, ApiAnswers, Conditional } from '../../runtime/cache/api-answers.js';
 import { GoogleApiError, translateGoogleError } from './google-api.errors.js';
 
 export type Json = Record<string, unknown>;
@@ -69,6 +75,18 @@ export interface GoogleClientOptions {
   /** Who the service account impersonates for Drive and Directory calls (an admin for Directory). */
   readonly subject?: string | undefined;
   readonly calls?: ApiCallGate | undefined;
+  /** The run's API answer cache; absent: every call asks Google. */
+  readonly answers?: ApiAnswers | null | undefined;
+}
+
+/** Request options for a conditional request: a 304 is an answer, not an error. */
+interface ConditionalOptions {
+  headers?: Record<string, string>;
+  validateStatus?: (status: number) => boolean;
+}
+
+function conditionalOptions(etag: string | null): ConditionalOptions {
+  return etag === null ? {} : { headers: { 'If-None-Match': etag }, validateStatus: (status) => (status >= 200 && status < 300) || status === 304 };
 }
 
 type Credentials = InstanceType<typeof auth.OAuth2> | InstanceType<typeof auth.JWT>;
@@ -118,12 +136,38 @@ export function createGoogleClient(options: GoogleClientOptions): GoogleClient {
     return options.calls ? options.calls.call(api, method, run) : run();
   };
 
+  const answers = options.answers ?? null;
+  // Answers belong to the endpoint and the credential (hashed, never stored) that read them.
+  const identity = `${cfg.rootUrl ?? 'google'}|${createHash('sha256').update(cfg.token ?? cfg.serviceAccount?.clientEmail ?? '').digest('hex').slice(0, 16)}`;
+  const request = (api: string, method: string, key: unknown[], validator: unknown[]): AnswerRequest => ({ api, method, key: JSON.stringify([identity, api, method, options.subject ?? null, ...key]), validator: JSON.stringify(validator) });
+
+  /**
+   * A request Google can answer 304 to: with the cache, sent with the cached answer's ETag and
+   * served from the cache when not modified; without it, a plain call.
+   */
+  const revalidated = async <T>(
+    api: string,
+    method: string,
+    subject: string,
+    req: AnswerRequest,
+    fn: (o: ConditionalOptions) => Promise<{ data: unknown; status: number }>,
+    read: (data: Json) => T,
+  ): Promise<T> => {
+    if (answers === null) return call(api, method, subject, () => fn({}), read);
+    return answers.withEtag(req, (etag) =>
+      call(api, method, subject, () => fn(conditionalOptions(etag)).then((r) => (r.status === 304 ? { data: { notModified: true } } : { data: r.data })), (data): Conditional<T> =>
+        data['notModified'] === true && Object.keys(data).length === 1 ? { notModified: true } : { notModified: false, value: read(data), etag: strOrNull(data['etag']) },
+      ),
+    );
+  };
+
   return {
     events(a) {
       // Impersonate the calendar's owner: with delegation, a calendar id is its user's email.
       const cal = calendar({ version: 'v3', auth: credentialsFor('calendar', cfg.serviceAccount ? a.calendarId : undefined), ...common });
       const params = { calendarId: a.calendarId, singleEvents: true, showDeleted: true, maxResults: a.maxResults, ...(a.syncToken ? { syncToken: a.syncToken } : a.timeMin ? { timeMin: a.timeMin } : {}), ...(a.pageToken ? { pageToken: a.pageToken } : {}) };
-      return call('calendar', 'events.list', a.calendarId, () => cal.events.list(params), (d) => ({
+      const req = request('calendar', 'events.list', [a.calendarId, a.pageToken ?? null], [a.syncToken ?? null, a.timeMin ?? null, a.maxResults]);
+      return revalidated('calendar', 'events.list', a.calendarId, req, (o) => cal.events.list(params, o), (d) => ({
         items: objects(d['items']),
         timeZone: strOrNull(d['timeZone']),
         nextPageToken: strOrNull(d['nextPageToken']),
@@ -147,16 +191,20 @@ export function createGoogleClient(options: GoogleClientOptions): GoogleClient {
     },
     driveChanges(pageToken, pageSize) {
       const d = drive({ version: 'v3', auth: credentialsFor('drive', options.subject), ...common });
-      return call('drive', 'changes.list', 'drive', () => d.changes.list({ pageToken, pageSize, includeRemoved: true, supportsAllDrives: true, includeItemsFromAllDrives: true, fields: `nextPageToken, newStartPageToken, changes(fileId, removed, time, file(${FILE_FIELDS}))` }), (data) => ({
-        changes: objects(data['changes']),
-        nextPageToken: strOrNull(data['nextPageToken']),
-        newStartPageToken: strOrNull(data['newStartPageToken']),
-      }));
+      const ask = (): Promise<ChangesPage> =>
+        call('drive', 'changes.list', 'drive', () => d.changes.list({ pageToken, pageSize, includeRemoved: true, supportsAllDrives: true, includeItemsFromAllDrives: true, fields: `nextPageToken, newStartPageToken, changes(fileId, removed, time, file(${FILE_FIELDS}))` }), (data) => ({
+          changes: objects(data['changes']),
+          nextPageToken: strOrNull(data['nextPageToken']),
+          newStartPageToken: strOrNull(data['newStartPageToken']),
+        }));
+      // The changes feed has no ETag: its answer lives for maxAge; the page token is its validator.
+      return answers === null ? ask() : answers.withLifetime(request('drive', 'changes.list', [], [pageToken, pageSize]), ask, () => answers.maxAgeMs);
     },
     users(a) {
       const dir = admin({ version: 'directory_v1', auth: credentialsFor('directory', options.subject), ...common });
       const params = { maxResults: a.maxResults, projection: 'full', orderBy: 'email', ...(a.domain ? { domain: a.domain } : { customer: a.customer ?? 'my_customer' }), ...(a.pageToken ? { pageToken: a.pageToken } : {}) };
-      return call('directory', 'users.list', a.domain ?? a.customer ?? 'my_customer', () => dir.users.list(params), (data) => ({
+      const req = request('directory', 'users.list', [a.domain ?? null, a.customer ?? null, a.pageToken ?? null], [a.maxResults]);
+      return revalidated('directory', 'users.list', a.domain ?? a.customer ?? 'my_customer', req, (o) => dir.users.list(params, o), (data) => ({
         items: objects(data['users']),
         nextPageToken: strOrNull(data['nextPageToken']),
       }));

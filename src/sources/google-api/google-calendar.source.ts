@@ -14,6 +14,7 @@ import { mergeBounded } from '../common/bounded-merge.js';
 import type { CalendarEvent } from '../../core/records.js';
 import { PriorityConfig, priorityOrder } from '../common/priority.js';
 import { createGoogleClient, CREDENTIALS_MISSING, GoogleAuthFields, hasCredentials } from './google-api.client.js';
+import { answersOf } from '../../runtime/cache/api-answers.js';
 import type { GoogleClient } from './google-api.client.js';
 import { calendarEventKey, mapGoogleEvent } from './google-api.mapping.js';
 import { googleProblem } from './google-api.problem.js';
@@ -88,7 +89,7 @@ async function calendarIds(client: GoogleClient, config: GoogleCalendarConfig): 
 
 async function* collect(config: GoogleCalendarConfig, ctx: ComponentContext, from: Cursor | undefined, signal: AbortSignal): AsyncGenerator<Envelope[]> {
   const log = ctx.logger.child({ source: TYPE });
-  const client = createGoogleClient({ auth: config, subject: config.adminSubject, calls: ctx.calls });
+  const client = createGoogleClient({ auth: config, subject: config.adminSubject, calls: ctx.calls, answers: answersOf(ctx.calls) });
   const book = new Map(Object.entries(calendarPositionOf(from).calendars));
   const ids = await calendarIds(client, config);
   log.info({ calendars: ids.length }, 'reading calendars');

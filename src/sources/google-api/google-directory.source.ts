@@ -8,6 +8,7 @@ import type { Envelope } from '../../core/envelope.js';
 import { envelope } from '../../core/envelope.js';
 import { fromPages } from '../../core/rx.js';
 import { createGoogleClient, CREDENTIALS_MISSING, GoogleAuthFields, hasCredentials } from './google-api.client.js';
+import { answersOf } from '../../runtime/cache/api-answers.js';
 import { mapDirectoryUser } from './google-api.mapping.js';
 import { googleProblem } from './google-api.problem.js';
 
@@ -27,7 +28,7 @@ export const googleDirectorySource: SourceDef<GoogleDirectoryConfig, unknown> = 
   summary: 'Collects people from the Google Workspace directory (Admin SDK users.list)',
   config: GoogleDirectoryConfig,
   create(config, ctx): Source<unknown> {
-    const client = () => createGoogleClient({ auth: config, subject: config.adminSubject, calls: ctx.calls });
+    const client = () => createGoogleClient({ auth: config, subject: config.adminSubject, calls: ctx.calls, answers: answersOf(ctx.calls) });
     return {
       read: () =>
         fromPages(async function* (signal): AsyncGenerator<Envelope[]> {

@@ -9,6 +9,7 @@ import type { Cursor, Envelope } from '../../core/envelope.js';
 import { envelope } from '../../core/envelope.js';
 import { fromPages } from '../../core/rx.js';
 import { createGoogleClient, CREDENTIALS_MISSING, GoogleAuthFields, hasCredentials } from './google-api.client.js';
+import { answersOf } from '../../runtime/cache/api-answers.js';
 import type { Json } from './google-api.client.js';
 import { mapDriveFile } from './google-api.mapping.js';
 import { googleProblem } from './google-api.problem.js';
@@ -58,7 +59,7 @@ function withCursor(envelopes: Envelope[], pageToken: string): Envelope[] {
 }
 
 async function* collect(config: GoogleDriveConfig, ctx: ComponentContext, from: Cursor | undefined, signal: AbortSignal): AsyncGenerator<Envelope[]> {
-  const client = createGoogleClient({ auth: config, subject: config.subject, calls: ctx.calls });
+  const client = createGoogleClient({ auth: config, subject: config.subject, calls: ctx.calls, answers: answersOf(ctx.calls) });
   const resume = drivePositionOf(from);
   if (resume === null) {
     // Taken before listing, so changes made during the listing are read next time.

@@ -1,9 +1,16 @@
 /**
  * The only file that imports @slack/web-api. SDK retries are off and rate-limited calls are
  * rejected, so the runtime's call gate sees, waits for and counts every attempt.
+ *
+ * With the run's API answer cache, answers are served while fresh (Slack has no validator such
+ * as an ETag): a channel's history for min(maxAge, factor × time since its newest message),
+ * the rest (auth.test, team.info, users.list, conversations.list) for maxAge. Thread replies
+ * are not cached: they are asked only when a thread's reply_count/latest_reply changed.
  */
+import { createHash } from 'node:crypto';
 import slackWebApi from '@slack/web-api';
 import type { ApiCallGate } from '../../core/component.js';
+import { activityLifetime, type AnswerRequest, type ApiAnswers } from '../../runtime/cache/api-answers.js';
 import { translateSlackError } from './slack-web.errors.js';
 
 const { WebClient, LogLevel } = slackWebApi;
@@ -22,6 +29,11 @@ export interface HistoryArgs {
   readonly oldest?: string | undefined;
   readonly latest?: string | undefined;
   readonly limit: number;
+  /**
+   * Not sent: the channel's newest message delivered so far (its cursor), for the cached
+   * answer's lifetime when the page itself holds none newer.
+   */
+  readonly newest?: string | null | undefined;
 }
 
 export interface RepliesArgs extends HistoryArgs {
@@ -33,6 +45,8 @@ export interface SlackClientOptions {
   readonly apiUrl?: string | undefined;
   readonly timeoutMs: number;
   readonly calls?: ApiCallGate | undefined;
+  /** The run's API answer cache; absent: every call asks Slack. */
+  readonly answers?: ApiAnswers | null | undefined;
 }
 
 /** What the source needs from Slack, one page per call. */
@@ -86,22 +100,61 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     return options.calls ? options.calls.call('slack', method, run) : run();
   };
   const defined = (args: Json): Json => Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
+  const answers = options.answers ?? null;
+  // Answers are the workspace's: the token (hashed, never stored) and the endpoint name it.
+  const workspace = `${options.apiUrl ?? 'slack'}|${createHash('sha256').update(options.token).digest('hex').slice(0, 16)}`;
+  const request = (method: string, key: unknown[], validator: unknown[], scope?: string): AnswerRequest => ({
+    api: 'slack',
+    method,
+    key: JSON.stringify([workspace, method, ...key]),
+    validator: JSON.stringify(validator),
+    scope,
+  });
+  /** A call whose answer lives for maxAge. */
+  const aged = (method: string, args: Json, subject: string): Promise<Json> =>
+    answers === null ? call(method, args, subject) : answers.withLifetime(request(method, [args], []), () => call(method, args, subject), () => answers.maxAgeMs);
+  /**
+   * The generation of each channel's first history page served in this run: the later pages of
+   * the same listing are served from the cache only with the first page they followed, so a
+   * listing is never stitched from pages of two different states of the channel.
+   */
+  const generations = new Map<string, number>();
+  const historyPage = async (a: HistoryArgs): Promise<{ result: Json; generation: number }> => {
+    const args = defined({ channel: a.channel, cursor: a.cursor, oldest: a.oldest, latest: a.latest, limit: a.limit });
+    if (answers === null) return { result: await call('conversations.history', args, a.channel), generation: 0 };
+    const first = a.cursor === undefined;
+    const generation = first ? null : (generations.get(a.channel) ?? null);
+    if (!first && generation === null) return { result: await call('conversations.history', args, a.channel), generation: 0 };
+    const lifetime = (answer: { result: Json }): number => {
+      const stamps = list(answer.result, 'messages').map((m) => (typeof m['ts'] === 'string' ? Number(m['ts']) * 1000 : NaN)).filter((t) => Number.isFinite(t));
+      const hinted = a.newest ? Number(a.newest) * 1000 : NaN;
+      const newest = Math.max(-Infinity, ...stamps, ...(Number.isFinite(hinted) ? [hinted] : []));
+      return activityLifetime(Number.isFinite(newest) ? newest : null, answers.now(), answers.maxAgeMs, answers.activityFactor);
+    };
+    const page = await answers.withLifetime(
+      request('conversations.history', [a.channel, a.cursor ?? null], [a.oldest ?? null, a.latest ?? null, a.limit, generation], a.channel),
+      async () => ({ result: await call('conversations.history', args, a.channel), generation: first ? answers.now() : generation! }),
+      lifetime,
+    );
+    if (first) generations.set(a.channel, page.generation);
+    return page;
+  };
   return {
-    authTest: () => call('auth.test', {}, 'auth.test'),
+    authTest: () => aged('auth.test', {}, 'auth.test'),
     async teamInfo() {
-      const r = await call('team.info', {}, 'team.info');
+      const r = await aged('team.info', {}, 'team.info');
       return typeof r['team'] === 'object' && r['team'] !== null ? (r['team'] as Json) : {};
     },
     async users(cursor, limit) {
-      const r = await call('users.list', defined({ cursor, limit }), 'users.list');
+      const r = await aged('users.list', defined({ cursor, limit }), 'users.list');
       return { items: list(r, 'members'), next: nextCursor(r) };
     },
     async conversations(types, cursor, limit) {
-      const r = await call('conversations.list', defined({ types: types.join(','), cursor, limit, exclude_archived: false }), 'conversations.list');
+      const r = await aged('conversations.list', defined({ types: types.join(','), cursor, limit, exclude_archived: false }), 'conversations.list');
       return { items: list(r, 'channels'), next: nextCursor(r) };
     },
     async history(a) {
-      const r = await call('conversations.history', defined({ channel: a.channel, cursor: a.cursor, oldest: a.oldest, latest: a.latest, limit: a.limit }), a.channel);
+      const { result: r } = await historyPage(a);
       return { items: list(r, 'messages'), next: nextCursor(r) };
     },
     async replies(a) {

@@ -14,6 +14,7 @@ import { messageKey } from '../../core/records.js';
 import { fromPages } from '../../core/rx.js';
 import { mergeBounded } from '../common/bounded-merge.js';
 import { PriorityConfig, priorityOrder } from '../common/priority.js';
+import { answersOf } from '../../runtime/cache/api-answers.js';
 import { createSlackClient } from './slack-web.client.js';
 import type { Json, SlackClient, SlackPage } from './slack-web.client.js';
 import { mapApiChannel, mapSlackMessage, mapSlackUser, shiftTs, tsAfter, TYPE_OF_KIND } from './slack-web.mapping.js';
@@ -77,7 +78,7 @@ async function* allPages(fetch: (cursor: string | undefined) => Promise<SlackPag
 }
 
 async function* collect(config: SlackWebConfig, ctx: ComponentContext, from: Cursor | undefined, signal: AbortSignal): AsyncGenerator<Envelope[]> {
-  const client = createSlackClient({ token: config.token, apiUrl: config.apiUrl, timeoutMs: config.timeoutMs, calls: ctx.calls });
+  const client = createSlackClient({ token: config.token, apiUrl: config.apiUrl, timeoutMs: config.timeoutMs, calls: ctx.calls, answers: answersOf(ctx.calls) });
   const log = ctx.logger.child({ source: TYPE });
   const book = new Map(Object.entries(slackWebPositionOf(TYPE, from).channels));
   const cursor = (): Cursor => ({ source: TYPE, position: { channels: Object.fromEntries(book) } });
@@ -180,7 +181,7 @@ async function* channelPages(client: SlackClient, config: SlackWebConfig, channe
     let upper = pos.scan?.upper ?? null;
     let cursor: string | undefined;
     do {
-      const page = await client.history({ channel: id, cursor, oldest, latest, limit: config.pageLimit });
+      const page = await client.history({ channel: id, cursor, oldest, latest, limit: config.pageLimit, newest: pos.latest });
       cursor = page.next ?? undefined;
       const threads: Record<string, string> = { ...pos.threads };
       const fresh: Json[] = [];

@@ -33,7 +33,7 @@ test('a second lookup is a memory hit; a changed validator finds the entry stale
   assert.equal(await cache.get('k', 'etag-2'), { hit: false, stale: true });
   // Dropped: not served again even for the old validator.
   assert.equal(await cache.get('k', 'etag-1'), { hit: false, stale: false });
-  assert.equal(cache.stats(), { lookups: 4, memoryHits: 1, diskHits: 0, misses: 2, stale: 1, hits: 1, ratio: 0.25 });
+  assert.equal(cache.stats(), { lookups: 4, memoryHits: 1, diskHits: 0, misses: 2, stale: 1, hits: 1, revalidated: 0, ratio: 0.25 });
   assert.is(await metricValue('convene_cache_requests_total', { cache: 'test-memory', level: 'memory', result: 'stale' }), 1);
   assert.is(await metricValue('convene_cache_hit_ratio', { cache: 'test-memory' }), 0.25);
 });
