@@ -115,6 +115,7 @@ export class Job {
       sourceKinds: SOURCE_KINDS,
       checkpoint: { scope: this.scopeOf(req.name), source: req.name },
       skipThrough: req.skipThrough ?? null,
+      resumedFrom: req.from ?? null,
       onRecord: (e) => this.learn(e),
     });
     this.stages[req.name] = counts;

@@ -44,6 +44,8 @@ export interface StageOptions {
   writeKinds?: ReadonlySet<string>;
   /** Resume: write nothing up to and including this source record. */
   skipThrough?: Cursor | null;
+  /** The cursor the source resumed from: a source that reads nothing new keeps it as its checkpoint. */
+  resumedFrom?: Cursor | null;
   /** The component's name in metrics and the live status; absent: the checkpoint's source, else none is recorded. */
   component?: string;
   /**
@@ -186,7 +188,7 @@ export async function runStage(
       subject: options.checkpoint?.source ?? options.skipThrough.source,
     });
   }
-  if (options.checkpoint) await sink.write([], checkpointOf(latestCursor, sourceRecords, true));
+  if (options.checkpoint) await sink.write([], checkpointOf(latestCursor ?? options.resumedFrom ?? null, sourceRecords, true));
   else await sink.flush();
   if (component) liveStatus.stageEnded(component, 'succeeded');
   return counts;

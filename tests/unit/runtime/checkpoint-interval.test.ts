@@ -60,4 +60,11 @@ test('everySeconds: one checkpoint per T seconds of (virtual) time, whatever the
   assert.ok(sink.checkpoints.at(-1)!.complete);
 });
 
+test('a stage that reads nothing new keeps the cursor it resumed from in its final checkpoint', async () => {
+  const sink = new RecordingSink();
+  const resumedFrom = { source: 'test', position: { i: 41 } };
+  await runStage(() => from([] as Envelope[]), [], sink, { batchSize: 10, checkpoint: where, resumedFrom });
+  assert.equal(sink.checkpoints, [{ ...where, cursor: resumedFrom, records: 0, complete: true }]);
+});
+
 test.run();
