@@ -19,7 +19,7 @@ import { DuckdbSink } from '../sinks/duckdb/duckdb.sink.js';
 import { readCalendarEvents, readChannels, readPeople, storedMessagePages } from '../sinks/duckdb/read-back.js';
 import { validateDatabase, type ValidationReport } from '../sinks/duckdb/validate.js';
 import { ApiCache, cacheFileFor, parseCacheDuration } from './cache/api-cache.js';
-import { withAnswers } from './cache/api-answers.js';
+import { withAnswers } from '../core/api-answers.js';
 import { Job } from './job.js';
 import { LimitedCallGate } from './limits/call-gate.js';
 import { alertOnRun } from './resilience/alerts.js';

@@ -2,10 +2,10 @@
  * The API answer cache of a `convene run`: the tiered cache (LRU in memory, keyv/sqlite on
  * disk beside the database) holding API answers with their validators and lifetimes, so that
  * a repeated run with no upstream change asks the APIs only what they can revalidate cheaply.
- * See api-answers.ts for the freshness rules; `cache` in the configuration for the settings.
+ * See core/api-answers.ts for the freshness rules; `cache` in the configuration for the settings.
  */
 import { z } from 'zod';
-import type { AnswerRequest, ApiAnswers, Conditional } from './api-answers.js';
+import type { AnswerRequest, ApiAnswers, Conditional } from '../../core/api-answers.js';
 import { cacheKey, TieredCache, type CacheLevel, type CacheResult } from './tiered-cache.js';
 
 const DURATION = /^\d+(\.\d+)?\s*(ms|s|m|h|d)$/;

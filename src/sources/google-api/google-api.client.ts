@@ -14,7 +14,7 @@ import { auth, calendar } from '@googleapis/calendar';
 import { drive } from '@googleapis/drive';
 import { z } from 'zod';
 import type { ApiCallGate } from '../../core/component.js';
-import type { AnswerRequest, ApiAnswers, Conditional } from '../../runtime/cache/api-answers.js';
+import type { AnswerRequest, ApiAnswers, Conditional } from '../../core/api-answers.js';
 import { GoogleApiError, translateGoogleError } from './google-api.errors.js';
 
 export type Json = Record<string, unknown>;

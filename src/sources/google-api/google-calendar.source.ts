@@ -14,7 +14,7 @@ import { mergeBounded } from '../common/bounded-merge.js';
 import type { CalendarEvent } from '../../core/records.js';
 import { PriorityConfig, priorityOrder } from '../common/priority.js';
 import { createGoogleClient, CREDENTIALS_MISSING, GoogleAuthFields, hasCredentials } from './google-api.client.js';
-import { answersOf } from '../../runtime/cache/api-answers.js';
+import { answersOf } from '../../core/api-answers.js';
 import type { GoogleClient } from './google-api.client.js';
 import { calendarEventKey, mapGoogleEvent } from './google-api.mapping.js';
 import { googleProblem } from './google-api.problem.js';

@@ -8,7 +8,7 @@ import type { Envelope } from '../../core/envelope.js';
 import { envelope } from '../../core/envelope.js';
 import { fromPages } from '../../core/rx.js';
 import { createGoogleClient, CREDENTIALS_MISSING, GoogleAuthFields, hasCredentials } from './google-api.client.js';
-import { answersOf } from '../../runtime/cache/api-answers.js';
+import { answersOf } from '../../core/api-answers.js';
 import { mapDirectoryUser } from './google-api.mapping.js';
 import { googleProblem } from './google-api.problem.js';
 

@@ -9,7 +9,7 @@ import type { Cursor, Envelope } from '../../core/envelope.js';
 import { envelope } from '../../core/envelope.js';
 import { fromPages } from '../../core/rx.js';
 import { createGoogleClient, CREDENTIALS_MISSING, GoogleAuthFields, hasCredentials } from './google-api.client.js';
-import { answersOf } from '../../runtime/cache/api-answers.js';
+import { answersOf } from '../../core/api-answers.js';
 import type { Json } from './google-api.client.js';
 import { mapDriveFile } from './google-api.mapping.js';
 import { googleProblem } from './google-api.problem.js';

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import slackWebApi from '@slack/web-api';
 import type { ApiCallGate } from '../../core/component.js';
-import { activityLifetime, type AnswerRequest, type ApiAnswers } from '../../runtime/cache/api-answers.js';
+import { activityLifetime, type AnswerRequest, type ApiAnswers } from '../../core/api-answers.js';
 import { translateSlackError } from './slack-web.errors.js';
 
 const { WebClient, LogLevel } = slackWebApi;

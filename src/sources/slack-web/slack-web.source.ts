@@ -14,7 +14,7 @@ import { messageKey } from '../../core/records.js';
 import { fromPages } from '../../core/rx.js';
 import { mergeBounded } from '../common/bounded-merge.js';
 import { PriorityConfig, priorityOrder } from '../common/priority.js';
-import { answersOf } from '../../runtime/cache/api-answers.js';
+import { answersOf } from '../../core/api-answers.js';
 import { createSlackClient } from './slack-web.client.js';
 import type { Json, SlackClient, SlackPage } from './slack-web.client.js';
 import { mapApiChannel, mapSlackMessage, mapSlackUser, shiftTs, tsAfter, TYPE_OF_KIND } from './slack-web.mapping.js';

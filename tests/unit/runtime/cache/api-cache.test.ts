@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { scratch } from '../../../support/paths.js';
-import { activityLifetime, type AnswerRequest } from '../../../../src/runtime/cache/api-answers.js';
+import { activityLifetime, type AnswerRequest } from '../../../../src/core/api-answers.js';
 import { ApiCache, cacheFileFor, CacheConfig, parseCacheDuration } from '../../../../src/runtime/cache/api-cache.js';
 
 const MIN = 60_000;

@@ -1,5 +1,5 @@
 /**
- * What a source asks of the API answer cache, with no dependency beyond core: sources import
+ * What a source asks of the API answer cache (a core contract): sources import
  * this file (type and pure functions only), the runtime provides the implementation
  * (`ApiCache`) through the call gate it hands every component.
  *
@@ -15,7 +15,7 @@
  * the request carried (cursor, sync token, page token, arguments): a request naming other
  * validators replaces the entry.
  */
-import type { ApiCallGate } from '../../core/component.js';
+import type { ApiCallGate } from './component.js';
 
 export interface AnswerRequest {
   /** The external API ('slack', 'calendar', 'drive', 'directory'), as the call gate names it. */
