@@ -35,6 +35,8 @@ export interface OrderedPoolOptions<Req, Res> {
   inline: (request: Req) => Res | Promise<Res>;
   /** Requests outstanding at most (default four per worker, and at least one). */
   maxInFlight?: number;
+  /** Given to every worker as `workerData` (structured-cloned once per worker). */
+  workerData?: unknown;
   /** Turns an error a worker reported back into the error to throw here. */
   reviveError?: (error: { name: string; message: string; code?: string; subject?: string }) => Error;
 }
@@ -56,7 +58,7 @@ export async function* mapOrdered<In, Req, Res>(
 ): AsyncGenerator<[In, Res | null]> {
   const size = Math.max(0, Math.floor(options.workers));
   const limit = Math.max(1, options.maxInFlight ?? 4 * Math.max(1, size));
-  const pool = size > 0 ? new ThreadPool<Req, Res>(options.script, size, options.reviveError ?? reviveDefault) : null;
+  const pool = size > 0 ? new ThreadPool<Req, Res>(options.script, size, options.workerData, options.reviveError ?? reviveDefault) : null;
   const queue: Array<{ input: In; answer: Promise<Res | null> }> = [];
   const iterator = inputs[Symbol.iterator]();
   let exhausted = false;
@@ -101,10 +103,11 @@ class ThreadPool<Req, Res> {
   constructor(
     script: URL,
     size: number,
+    workerData: unknown,
     private readonly revive: (error: { name: string; message: string; code?: string; subject?: string }) => Error,
   ) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(script);
+      const worker = new Worker(script, { workerData });
       // A pool nobody closed must not keep the process alive.
       worker.unref();
       worker.on('message', (reply: WorkerReply<Res>) => this.settle(reply));

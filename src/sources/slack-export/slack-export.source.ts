@@ -18,6 +18,7 @@ import { CHANNEL_FILES, DAY_FILE, openFolderExport, openZipExport } from './slac
 import { mapSlackChannel, mapSlackUser, synthesizedChannel } from './slack-export.mapping.js';
 import { dayFileMessages, readDayFile, type DayFileRequest } from './slack-export.day-file.js';
 import { defaultWorkerCount, mapOrdered } from '../../runtime/workers/ordered-pool.js';
+import { rememberAnalysis } from '../../operators/meeting-signals.logic.js';
 
 export const SlackExportConfig = z.object({
   /** A Slack export folder, or the `.zip` as Slack hands it out. */
@@ -114,6 +115,8 @@ async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal
       return { items: parsed.value };
     }
 
+    // Authors' zones, for the workers' detection analysis (times are read in the author's zone).
+    const zones: Array<[string, string | null, number | null]> = [];
     const usersFile = has.has('users.json') ? 'users.json' : has.has('org_users.json') ? 'org_users.json' : null;
     if (usersFile === null) {
       const p = { file: fileIndex, entry: 0 };
@@ -126,8 +129,9 @@ async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal
         const out: Out[] = [];
         result.items.forEach((item, i) => {
           const p = { file: fileIndex, entry: i };
-          if (!b.wanted(p)) return;
           const mapped = mapSlackUser(item);
+          if (mapped.ok && mapped.value.slackUserId) zones.push([mapped.value.slackUserId, mapped.value.timezone, mapped.value.tzOffsetMinutes]);
+          if (!b.wanted(p)) return;
           out.push(mapped.ok ? b.record('person', mapped.value.key, 0, `${where(usersFile)}#${i}`, mapped.value, p) : b.problem('INPUT_MALFORMED_RECORD', where(usersFile), String(i), mapped.reason, p));
         });
         yield* chunk(out);
@@ -172,7 +176,7 @@ async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal
       if (step.kind !== 'file' || !b.wanted({ file: step.position, entry: Number.MAX_SAFE_INTEGER })) return null;
       return archive.pathOf ? { path: archive.pathOf(step.rel), channelId: step.channelId } : { text: await archive.read(step.rel), channelId: step.channelId };
     };
-    const answers = mapOrdered(steps, request, { script: WORKER, workers, inline: readDayFile, reviveError });
+    const answers = mapOrdered(steps, request, { script: WORKER, workers, inline: (r) => readDayFile(r), workerData: { zones }, reviveError });
     for await (const [step, answer] of answers) {
       if (signal.aborted) return;
       if (step.kind === 'folder') {
@@ -199,9 +203,12 @@ async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal
         continue;
       }
       const out: Out[] = [];
-      dayFileMessages(answer).forEach((mapped, i) => {
+      const { items, analyses } = dayFileMessages(answer);
+      items.forEach((mapped, i) => {
         const p = { file: position, entry: i };
         if (!b.wanted(p)) return;
+        const analysis = mapped.ok ? analyses?.[i] : null;
+        if (mapped.ok && analysis) rememberAnalysis(mapped.value, analysis);
         out.push(
           mapped.ok
             ? b.record('message', messageKey(channelId, mapped.value.ts), mapped.value.time, `${where(rel)}#${i}`, mapped.value, p)
