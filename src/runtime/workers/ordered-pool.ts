@@ -9,13 +9,27 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-/** What a worker posts back: the answer to request `id`, or why it could not answer. */
-export type WorkerReply<Res> = { id: number; ok: true; value: Res } | { id: number; ok: false; error: { name: string; message: string; code?: string; subject?: string } };
+/** Why a worker could not answer a request: the error's name, message, and a ConveneError's code and subject. */
+export interface WorkerError {
+  name: string;
+  message: string;
+  code?: string;
+  subject?: string;
+}
 
-/** What the pool posts to a worker. */
-export interface WorkerRequest<Req> {
+/** One answer of a worker: the value, or the error the request met. */
+export type WorkerAnswer<Res> = { ok: true; value: Res } | { ok: false; error: WorkerError };
+
+/** What the pool posts to a worker: several requests at once (posts are the costly part). */
+export interface WorkerBatch<Req> {
   id: number;
-  request: Req;
+  requests: Req[];
+}
+
+/** What a worker posts back: the answers to batch `id`, in its requests' order. */
+export interface WorkerReply<Res> {
+  id: number;
+  answers: Array<WorkerAnswer<Res>>;
 }
 
 /**
@@ -33,12 +47,14 @@ export interface OrderedPoolOptions<Req, Res> {
   workers: number;
   /** The same work as the worker's, for `workers: 0`. */
   inline: (request: Req) => Res | Promise<Res>;
-  /** Requests outstanding at most (default four per worker, and at least one). */
+  /** Requests posted to a worker at once (default 16): each post costs both threads a wake-up and a lock. */
+  batch?: number;
+  /** Requests outstanding at most (default four batches per worker). */
   maxInFlight?: number;
   /** Given to every worker as `workerData` (structured-cloned once per worker). */
   workerData?: unknown;
   /** Turns an error a worker reported back into the error to throw here. */
-  reviveError?: (error: { name: string; message: string; code?: string; subject?: string }) => Error;
+  reviveError?: (error: WorkerError) => Error;
 }
 
 interface Pending<Res> {
@@ -57,8 +73,9 @@ export async function* mapOrdered<In, Req, Res>(
   options: OrderedPoolOptions<Req, Res>,
 ): AsyncGenerator<[In, Res | null]> {
   const size = Math.max(0, Math.floor(options.workers));
-  const limit = Math.max(1, options.maxInFlight ?? 4 * Math.max(1, size));
-  const pool = size > 0 ? new ThreadPool<Req, Res>(options.script, size, options.workerData, options.reviveError ?? reviveDefault) : null;
+  const batch = Math.max(1, Math.floor(options.batch ?? 16));
+  const limit = Math.max(1, options.maxInFlight ?? 4 * batch * Math.max(1, size));
+  const pool = size > 0 ? new ThreadPool<Req, Res>(options.script, size, batch, options.workerData, options.reviveError ?? reviveDefault) : null;
   const queue: Array<{ input: In; answer: Promise<Res | null> }> = [];
   const iterator = inputs[Symbol.iterator]();
   let exhausted = false;
@@ -77,6 +94,8 @@ export async function* mapOrdered<In, Req, Res>(
         answer.catch(() => undefined);
         queue.push({ input, answer });
       }
+      // Requests held back to fill a batch go now: the head's answer may be among them.
+      pool?.flush();
       const head = queue.shift();
       if (head === undefined) return;
       yield [head.input, await head.answer];
@@ -86,16 +105,17 @@ export async function* mapOrdered<In, Req, Res>(
   }
 }
 
-function reviveDefault(error: { name: string; message: string }): Error {
+function reviveDefault(error: WorkerError): Error {
   const e = new Error(error.message);
   e.name = error.name;
   return e;
 }
 
-/** Workers that take requests round-robin; each answers its own in the order received. */
+/** Workers that take batches of requests round-robin; each answers a batch in its order. */
 class ThreadPool<Req, Res> {
   private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, Pending<Res>>();
+  private readonly pending = new Map<number, Array<Pending<Res>>>();
+  private held: { requests: Req[]; waiting: Array<Pending<Res>> } = { requests: [], waiting: [] };
   private nextId = 0;
   private failure: Error | null = null;
   private closing = false;
@@ -103,8 +123,9 @@ class ThreadPool<Req, Res> {
   constructor(
     script: URL,
     size: number,
+    private readonly batch: number,
     workerData: unknown,
-    private readonly revive: (error: { name: string; message: string; code?: string; subject?: string }) => Error,
+    private readonly revive: (error: WorkerError) => Error,
   ) {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(script, { workerData });
@@ -119,28 +140,47 @@ class ThreadPool<Req, Res> {
     }
   }
 
+  /** Queues a request; it is posted when its batch is full or on `flush()`. */
   submit(request: Req): Promise<Res> {
     if (this.failure !== null) return Promise.reject(this.failure);
-    const id = this.nextId++;
     return new Promise<Res>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      const message: WorkerRequest<Req> = { id, request };
-      this.workers[id % this.workers.length]!.postMessage(message);
+      this.held.requests.push(request);
+      this.held.waiting.push({ resolve, reject });
+      if (this.held.requests.length >= this.batch) this.flush();
     });
+  }
+
+  flush(): void {
+    const { requests, waiting } = this.held;
+    if (requests.length === 0) return;
+    this.held = { requests: [], waiting: [] };
+    if (this.failure !== null) {
+      for (const w of waiting) w.reject(this.failure);
+      return;
+    }
+    const id = this.nextId++;
+    this.pending.set(id, waiting);
+    const message: WorkerBatch<Req> = { id, requests };
+    this.workers[id % this.workers.length]!.postMessage(message);
   }
 
   private settle(reply: WorkerReply<Res>): void {
     const waiting = this.pending.get(reply.id);
     if (waiting === undefined) return;
     this.pending.delete(reply.id);
-    if (reply.ok) waiting.resolve(reply.value);
-    else waiting.reject(this.revive(reply.error));
+    reply.answers.forEach((answer, i) => {
+      const w = waiting[i]!;
+      if (answer.ok) w.resolve(answer.value);
+      else w.reject(this.revive(answer.error));
+    });
   }
 
   private fail(error: Error): void {
     if (this.failure === null) this.failure = error;
-    for (const waiting of this.pending.values()) waiting.reject(error);
+    for (const waiting of this.pending.values()) for (const w of waiting) w.reject(error);
     this.pending.clear();
+    for (const w of this.held.waiting) w.reject(error);
+    this.held = { requests: [], waiting: [] };
   }
 
   async close(): Promise<void> {

@@ -21,7 +21,7 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 test('answers come back in request order although later requests finish first', async () => {
   // Earlier requests are slower, so with two workers answers arrive out of order.
   const inputs = Array.from({ length: 12 }, (_, i) => i);
-  const out = await collect(mapOrdered(inputs, (n) => ({ n, delayMs: (12 - n) * 3 }), { script, workers: 2, inline, maxInFlight: 6 }));
+  const out = await collect(mapOrdered(inputs, (n) => ({ n, delayMs: (12 - n) * 3 }), { script, workers: 2, inline, batch: 2, maxInFlight: 6 }));
   assert.equal(
     out.map(([n]) => n),
     inputs,
@@ -75,7 +75,7 @@ test('at most maxInFlight requests are made ahead of what the consumer took', as
 test("a worker's typed error is thrown here, in order, after the answers before it", async () => {
   const seen: number[] = [];
   try {
-    for await (const [n] of mapOrdered([1, 2, 3, 4], (n) => ({ n, delayMs: 1, fail: n === 3 }), { script, workers: 2, inline, reviveError: revive })) seen.push(n);
+    for await (const [n] of mapOrdered([1, 2, 3, 4], (n) => ({ n, delayMs: 1, fail: n === 3 }), { script, workers: 2, inline, batch: 1, reviveError: revive })) seen.push(n);
     assert.unreachable('should have thrown');
   } catch (err) {
     assert.instance(err, InputError);
@@ -83,6 +83,18 @@ test("a worker's typed error is thrown here, in order, after the answers before 
     assert.is((err as InputError).subject, 'item-3');
   }
   assert.equal(seen, [1, 2]);
+});
+
+test('requests travel in batches and still come back one answer each, in order', async () => {
+  const inputs = Array.from({ length: 37 }, (_, i) => i);
+  for (const batch of [1, 5, 16, 64]) {
+    const out = await collect(mapOrdered(inputs, (n) => ({ n, delayMs: n % 3 }), { script, workers: 2, inline, batch }));
+    assert.equal(
+      out.map(([n, sq]) => [n, sq]),
+      inputs.map((n) => [n, n * n]),
+      `batch ${batch}`,
+    );
+  }
 });
 
 test('defaults to one worker per core but one, at most four', () => {
