@@ -88,8 +88,16 @@ export async function* mapOrdered<In, Req, Res>(
           break;
         }
         const input = next.value;
-        const request = await toRequest(input);
-        const answer = request === null ? Promise.resolve(null) : pool !== null ? pool.submit(request) : Promise.resolve(options.inline(request));
+        let answer: Promise<Res | null>;
+        try {
+          const request = await toRequest(input);
+          answer = request === null ? Promise.resolve(null) : pool !== null ? pool.submit(request) : Promise.resolve(options.inline(request));
+        } catch (err) {
+          // A request that cannot be made fails when its turn comes: the answers before it are
+          // still handed out, as reading them one by one would have. Nothing after it is asked for.
+          answer = Promise.reject(err);
+          exhausted = true;
+        }
         // A rejection is observed when its turn comes; until then it must not count as unhandled.
         answer.catch(() => undefined);
         queue.push({ input, answer });

@@ -97,6 +97,25 @@ test('requests travel in batches and still come back one answer each, in order',
   }
 });
 
+test('a request that cannot be made fails in its turn, after the answers before it, and stops further requests', async () => {
+  const seen: number[] = [];
+  const asked: number[] = [];
+  const toRequest = async (n: number): Promise<Req> => {
+    asked.push(n);
+    if (n === 2) throw new InputError('INPUT_NOT_FOUND', 'entry-2', 'the zip entry is damaged');
+    return { n, delayMs: 0 };
+  };
+  try {
+    for await (const [n] of mapOrdered([0, 1, 2, 3, 4, 5], toRequest, { script, workers: 1, inline })) seen.push(n);
+    assert.unreachable('should have thrown');
+  } catch (err) {
+    assert.instance(err, InputError);
+    assert.is((err as InputError).subject, 'entry-2');
+  }
+  assert.equal(seen, [0, 1]);
+  assert.equal(asked, [0, 1, 2]);
+});
+
 test('defaults to one worker per core but one, at most four', () => {
   assert.is(defaultWorkerCount(1), 0);
   assert.is(defaultWorkerCount(2), 1);
