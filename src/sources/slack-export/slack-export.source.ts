@@ -23,8 +23,13 @@ import { rememberAnalysis } from '../../operators/meeting-signals.logic.js';
 export const SlackExportConfig = z.object({
   /** A Slack export folder, or the `.zip` as Slack hands it out. */
   path: z.string().min(1),
-  /** Worker threads that read, parse and map day files; 0 does it on the pipeline's thread. Default: cores − 1, at most 4. */
-  workers: z.number().int().min(0).max(64).optional(),
+  workers: z
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .optional()
+    .describe("Worker threads that read, parse and map day files and analyse their messages for detection; 0: all on the pipeline's thread; absent: one per core but one, at most 4 (a replay passes resources.parseWorkers)."),
 });
 export type SlackExportConfig = z.infer<typeof SlackExportConfig>;
 
