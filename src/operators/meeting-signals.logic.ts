@@ -8,7 +8,7 @@
  * that was. Distractors (deploys, deadlines, incidents, on-call, function calls, social plans,
  * talk about meetings in general) veto weak evidence; only explicit meeting words outweigh them.
  */
-import type { Message, Signal, SignalKind } from '../core/records.js';
+import type { Message, Signal, SignalKind, TimeMention } from '../core/records.js';
 import { findConferenceLinks } from './conference-links.logic.js';
 import { decodeSlackText } from './slack-text.logic.js';
 import { findTimeMentions } from './time-expressions.logic.js';
@@ -163,6 +163,80 @@ export function isHuddleMessage(m: Message): boolean {
   return m.huddle !== null || (m.subtype !== null && HUDDLE_SUBTYPES.has(m.subtype));
 }
 
+/** Time mentions read in one author zone. */
+export interface ZonedTimes {
+  readonly tzOffsetMinutes: number;
+  readonly tz: string | null;
+  readonly mentions: TimeMention[];
+}
+
+/**
+ * What detection reads from a message alone, without its thread or channel: the decoded and
+ * repaired text, conference links, cue hits, and (when a cue asks for them) the time mentions
+ * in one author zone. It can be computed where the message is mapped, in a worker thread, and
+ * handed to `detectSignal`, whose decision (with the thread's context) is then the same.
+ */
+export interface MessageAnalysis {
+  readonly decodedText: string;
+  readonly dates: number[];
+  /** Lower-cased, apostrophes straightened, typing slips repaired. */
+  readonly text: string;
+  readonly links: string[];
+  readonly meetingApp: boolean;
+  readonly nouns: ReadonlyArray<readonly [string, string]>;
+  readonly distractors: ReadonlyArray<readonly [string, string]>;
+  /** The first kind cue that fired and its hit. */
+  readonly cue: readonly [SignalKind, string] | null;
+  /** A bare meeting word, looked for only when no noun fired but a kind that allows one did. */
+  readonly bare: string | null;
+  /** Null when not computed (no cue asks for times, or no zone was given). */
+  readonly times: ZonedTimes | null;
+}
+
+/** Analyses computed elsewhere (a worker thread), by message object. */
+const ANALYSES = new WeakMap<Message, MessageAnalysis>();
+
+/** Hands `detectSignal` the analysis of `m` computed elsewhere, so it is not computed again. */
+export function rememberAnalysis(m: Message, analysis: MessageAnalysis): void {
+  ANALYSES.set(m, analysis);
+}
+
+/**
+ * The context-free part of detection, or null for a message detection never reads (a huddle
+ * or a system message). With `zone`, time mentions are read in it when a cue makes them matter.
+ */
+export function analyzeMessage(m: Message, zone?: { tzOffsetMinutes: number; tz: string | null }): MessageAnalysis | null {
+  if (isHuddleMessage(m) || (m.subtype !== null && SYSTEM_SUBTYPES.has(m.subtype))) return null;
+  const decoded = decodeSlackText(`${m.text}\n${m.extraText}`);
+  // Phones type curly apostrophes ("let’s", "can’t"); the cues are written with straight ones.
+  // Typing slips ("satrt", "cancellde") read as the words they slipped from.
+  const text = repairTypos(decoded.text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'"));
+  const links = findConferenceLinks(m.links, decoded.text);
+  const isBot = m.botId !== null || m.subtype === 'bot_message';
+  const meetingApp = isBot && MEETING_APPS.test(m.botName ?? '');
+  const base = { decodedText: decoded.text, dates: decoded.dates, text, links, meetingApp };
+  if ((isBot && !meetingApp && links.length === 0) || (text.length === 0 && links.length === 0)) {
+    return { ...base, nouns: [], distractors: [], cue: null, bare: null, times: null };
+  }
+  const nouns = firstMatch(MEETING_NOUNS, text);
+  const distractors = firstMatch(DISTRACTORS, text);
+  let cue: [SignalKind, string] | null = null;
+  for (const [k, re] of KIND_CUES) {
+    const hit = re.exec(text);
+    if (hit) {
+      cue = [k, hit[0]];
+      break;
+    }
+  }
+  let bare: string | null = null;
+  if (nouns.length === 0 && cue !== null && BARE_KINDS.has(cue[0]) && !distractors.some(([d]) => d === 'code call')) {
+    bare = BARE_MEETING.exec(text)?.[0] ?? null;
+  }
+  const cued = meetingApp || links.length > 0 || nouns.length > 0 || cue !== null || bare !== null;
+  const times = zone !== undefined && cued ? { ...zone, mentions: findTimeMentions(decoded.text, m.time, zone.tzOffsetMinutes, zone.tz) } : null;
+  return { ...base, nouns, distractors, cue, bare, times };
+}
+
 /**
  * Detect the meeting signal in one message, or null when it is not meeting-related.
  * Pure and deterministic; `parent` gives thread context for short replies.
@@ -178,42 +252,30 @@ export function detectSignal(input: SignalInput): Signal | null {
   }
   if (m.subtype !== null && SYSTEM_SUBTYPES.has(m.subtype)) return null;
 
-  const decoded = decodeSlackText(`${m.text}\n${m.extraText}`);
-  // Phones type curly apostrophes ("let’s", "can’t"); the cues are written with straight ones.
-  // Typing slips ("satrt", "cancellde") read as the words they slipped from.
-  const text = repairTypos(decoded.text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'"));
-  const links = findConferenceLinks(m.links, decoded.text);
+  const a = ANALYSES.get(m) ?? analyzeMessage(m)!;
+  const { text, links, meetingApp } = a;
   const isBot = m.botId !== null || m.subtype === 'bot_message';
-  const meetingApp = isBot && MEETING_APPS.test(m.botName ?? '');
   if (isBot && !meetingApp && links.length === 0) return null;
   if (text.length === 0 && links.length === 0) return null;
 
   const evidence: string[] = [];
-  const nouns = firstMatch(MEETING_NOUNS, text);
+  const nouns: Array<readonly [string, string]> = [...a.nouns];
   for (const [name, hit] of nouns) evidence.push(`noun:${name}:"${hit}"`);
-  const distractors = firstMatch(DISTRACTORS, text);
+  const distractors = a.distractors;
   let kind: SignalKind | null = null;
-  for (const [k, re] of KIND_CUES) {
-    const hit = re.exec(text);
-    if (hit) {
-      kind = k;
-      evidence.push(`cue:${k}:"${hit[0]}"`);
-      break;
-    }
+  if (a.cue !== null) {
+    kind = a.cue[0];
+    evidence.push(`cue:${kind}:"${a.cue[1]}"`);
   }
-  if (nouns.length === 0 && kind !== null && BARE_KINDS.has(kind) && !distractors.some(([d]) => d === 'code call')) {
-    const bare = BARE_MEETING.exec(text);
-    if (bare) {
-      nouns.push(['named', bare[0]]);
-      evidence.push(`noun:bare:"${bare[0]}"`);
-    }
+  if (a.bare !== null) {
+    nouns.push(['named', a.bare]);
+    evidence.push(`noun:bare:"${a.bare}"`);
   }
   // Times only matter next to another cue; chrono is the costly step, so it runs only then.
   if (parent?.signal == null && !meetingApp && links.length === 0 && nouns.length === 0 && kind === null) return null;
-  const times = [
-    ...decoded.dates.map((start) => ({ text: 'slack date', start, end: null, certain: true })),
-    ...findTimeMentions(decoded.text, m.time, tzOffsetMinutes, input.tz),
-  ];
+  const tz = input.tz ?? null;
+  const mentions = a.times !== null && a.times.tzOffsetMinutes === tzOffsetMinutes && a.times.tz === tz ? a.times.mentions : findTimeMentions(a.decodedText, m.time, tzOffsetMinutes, input.tz);
+  const times = [...a.dates.map((start) => ({ text: 'slack date', start, end: null, certain: true })), ...mentions];
   for (const t of times) evidence.push(`time:"${t.text}"`);
   for (const l of links) evidence.push(`link:${l}`);
 

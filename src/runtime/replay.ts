@@ -89,7 +89,9 @@ export async function replay(inputs: ReplayInputs, options: ReplayOptions): Prom
   if (inputs.calendars.length) tasks.push({ name: 'calendars', run: () => stage('calendars', 'calendar-files', { paths: inputs.calendars }) });
   if (inputs.drive.length) tasks.push({ name: 'drive', run: () => stage('drive', 'drive-files', { paths: inputs.drive }) });
   const earlier = tasks.map((t) => t.name);
-  tasks.push({ name: 'slack', uses: earlier, run: () => stage('slack', 'slack-export', { path: inputs.slack }, true) });
+  const parseWorkers = options.settings?.resources?.parseWorkers;
+  const slackConfig = parseWorkers === undefined ? { path: inputs.slack } : { path: inputs.slack, workers: parseWorkers };
+  tasks.push({ name: 'slack', uses: earlier, run: () => stage('slack', 'slack-export', slackConfig, true) });
   tasks.push({
     name: 'identities',
     needs: ['slack'],

@@ -14,7 +14,7 @@ import { intakePausedSeconds } from './telemetry/metrics.js';
 
 export interface RuntimeSettings {
   checkpoints?: CheckpointsConfig;
-  resources?: Pick<ResourcesConfig, 'memoryCeilingMB' | 'memoryCheckMs' | 'maxPauseSeconds'>;
+  resources?: Pick<ResourcesConfig, 'memoryCeilingMB' | 'memoryCheckMs' | 'maxPauseSeconds'> & Partial<Pick<ResourcesConfig, 'parseWorkers'>>;
   /** Runs whose replaced rows are kept for `convene rollback`. */
   keepRunHistory?: number;
 }

@@ -25,6 +25,8 @@ export interface ExportArchive {
   /** Paths of the export's files relative to its root, `/`-separated, sorted. */
   readonly files: readonly string[];
   read(relativePath: string): Promise<string>;
+  /** The file's path on disk, when it has one (a folder export), so another thread can read it. */
+  pathOf?(relativePath: string): string;
   close(): void;
 }
 
@@ -43,7 +45,7 @@ export async function openFolderExport(root: string): Promise<ExportArchive> {
     }
   }
   files.sort(compareNames);
-  return { files, read: (rel) => readText(join(root, rel)), close: () => undefined };
+  return { files, read: (rel) => readText(join(root, rel)), pathOf: (rel) => join(root, rel), close: () => undefined };
 }
 
 export async function openZipExport(path: string): Promise<ExportArchive> {

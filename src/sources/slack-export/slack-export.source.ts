@@ -6,7 +6,8 @@ import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { SourceDef, Source } from '../../core/component.js';
 import type { Envelope } from '../../core/envelope.js';
-import { InputError } from '../../core/errors.js';
+import type { ErrorCode } from '../../core/errors.js';
+import { ERROR_CODES, InputError } from '../../core/errors.js';
 import { messageKey } from '../../core/records.js';
 import { fromPages } from '../../core/rx.js';
 import { parseJson } from '../common/files.js';
@@ -14,11 +15,21 @@ import { chunk, EnvelopeBuilder, resumeAfter } from '../common/emit.js';
 import type { FilePosition } from '../common/emit.js';
 import type { ExportArchive } from './slack-export.archive.js';
 import { CHANNEL_FILES, DAY_FILE, openFolderExport, openZipExport } from './slack-export.archive.js';
-import { mapSlackChannel, mapSlackMessage, mapSlackUser, synthesizedChannel } from './slack-export.mapping.js';
+import { mapSlackChannel, mapSlackUser, synthesizedChannel } from './slack-export.mapping.js';
+import { dayFileMessages, readDayFile, type DayFileRequest } from './slack-export.day-file.js';
+import { defaultWorkerCount, mapOrdered } from '../../runtime/workers/ordered-pool.js';
+import { rememberAnalysis } from '../../operators/meeting-signals.logic.js';
 
 export const SlackExportConfig = z.object({
   /** A Slack export folder, or the `.zip` as Slack hands it out. */
   path: z.string().min(1),
+  workers: z
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .optional()
+    .describe("Worker threads that read, parse and map day files and analyse their messages for detection; 0: all on the pipeline's thread; absent: one per core but one, at most 4 (a replay passes resources.parseWorkers)."),
 });
 export type SlackExportConfig = z.infer<typeof SlackExportConfig>;
 
@@ -32,7 +43,7 @@ export const slackExportSource: SourceDef<SlackExportConfig, unknown> = {
     return {
       read: (from) => {
         const builder = new EnvelopeBuilder(TYPE, 'slack', resumeAfter(TYPE, from));
-        return fromPages((signal) => readExport(config.path, builder, signal), ctx.gate);
+        return fromPages((signal) => readExport(config.path, builder, signal, config.workers ?? defaultWorkerCount()), ctx.gate);
       },
     };
   },
@@ -65,7 +76,36 @@ function dayFilesByFolder(files: readonly string[]): DayFiles[] {
 
 type Out = Envelope;
 
-async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal): AsyncGenerator<Out[]> {
+/** In reading order: a folder no metadata file lists (its channel is made up), or a day file. */
+type DayStep = { kind: 'folder'; folder: string; position: number } | { kind: 'file'; rel: string; position: number; channelId: string };
+
+function* dayFileSteps(folders: readonly DayFiles[], channelIdByFolder: ReadonlyMap<string, string>, firstPosition: number): Generator<DayStep> {
+  let position = firstPosition;
+  for (const { folder, files } of folders) {
+    const known = channelIdByFolder.get(folder);
+    if (known === undefined) yield { kind: 'folder', folder, position };
+    const channelId = known ?? folder;
+    for (const rel of files) yield { kind: 'file', rel, position: position++, channelId };
+  }
+}
+
+const WORKER = new URL('./slack-export.worker.js', import.meta.url);
+
+/** A worker's error as the typed error reading in this thread would have thrown. */
+function reviveError(error: { name: string; message: string; code?: string; subject?: string }): Error {
+  if (error.code !== undefined && error.code.startsWith('INPUT_') && isErrorCode(error.code)) {
+    return new InputError(error.code as Extract<ErrorCode, `INPUT_${string}`>, error.subject ?? '', error.message);
+  }
+  const revived = new Error(error.message);
+  revived.name = error.name;
+  return revived;
+}
+
+function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}
+
+async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal, workers: number): AsyncGenerator<Out[]> {
   const archive = await openExport(root);
   try {
     const has = new Set(archive.files);
@@ -80,6 +120,8 @@ async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal
       return { items: parsed.value };
     }
 
+    // Authors' zones, for the workers' detection analysis (times are read in the author's zone).
+    const zones: Array<[string, string | null, number | null]> = [];
     const usersFile = has.has('users.json') ? 'users.json' : has.has('org_users.json') ? 'org_users.json' : null;
     if (usersFile === null) {
       const p = { file: fileIndex, entry: 0 };
@@ -92,8 +134,9 @@ async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal
         const out: Out[] = [];
         result.items.forEach((item, i) => {
           const p = { file: fileIndex, entry: i };
-          if (!b.wanted(p)) return;
           const mapped = mapSlackUser(item);
+          if (mapped.ok && mapped.value.slackUserId) zones.push([mapped.value.slackUserId, mapped.value.timezone, mapped.value.tzOffsetMinutes]);
+          if (!b.wanted(p)) return;
           out.push(mapped.ok ? b.record('person', mapped.value.key, 0, `${where(usersFile)}#${i}`, mapped.value, p) : b.problem('INPUT_MALFORMED_RECORD', where(usersFile), String(i), mapped.reason, p));
         });
         yield* chunk(out);
@@ -130,43 +173,54 @@ async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal
       fileIndex++;
     }
 
-    for (const { folder, files } of dayFilesByFolder(archive.files)) {
-      let channelId = channelIdByFolder.get(folder);
-      if (channelId === undefined) {
-        channelId = folder;
+    // Day files are read, parsed and mapped by worker threads (in order, a bounded number
+    // ahead); envelopes, positions and problems are made here as before.
+    const steps = dayFileSteps(dayFilesByFolder(archive.files), channelIdByFolder, fileIndex);
+    const request = async (step: DayStep): Promise<DayFileRequest | null> => {
+      // Skip whole files already delivered before the resume point without reading them.
+      if (step.kind !== 'file' || !b.wanted({ file: step.position, entry: Number.MAX_SAFE_INTEGER })) return null;
+      return archive.pathOf ? { path: archive.pathOf(step.rel), channelId: step.channelId } : { text: await archive.read(step.rel), channelId: step.channelId };
+    };
+    const answers = mapOrdered(steps, request, { script: WORKER, workers, inline: (r) => readDayFile(r), workerData: { zones }, reviveError });
+    for await (const [step, answer] of answers) {
+      if (signal.aborted) return;
+      if (step.kind === 'folder') {
+        const { folder, position } = step;
         const synth = synthesizedChannel(folder);
         const out: Out[] = [];
-        const first: FilePosition = { file: fileIndex, entry: -2 };
-        const second: FilePosition = { file: fileIndex, entry: -1 };
+        const first: FilePosition = { file: position, entry: -2 };
+        const second: FilePosition = { file: position, entry: -1 };
         if (b.wanted(first)) out.push(b.record('channel', synth.id, 0, `${root}/${folder}`, synth, first));
         if (b.wanted(second)) {
           out.push(b.problem('INPUT_MALFORMED_RECORD', `${root}/${folder}`, null, `the folder "${folder}" is not listed in channels.json, groups.json, dms.json or mpims.json; its messages were read with the folder name as channel id`, second));
         }
         if (out.length > 0) yield out;
+        continue;
       }
-      for (const rel of files) {
-        if (signal.aborted) return;
-        const position = fileIndex++;
-        // Skip whole files already delivered before the resume point without reading them.
-        if (!b.wanted({ file: position, entry: Number.MAX_SAFE_INTEGER })) continue;
-        const result = await readArray(rel, position);
-        if ('problem' in result) {
-          if (b.wanted({ file: position, entry: 0 })) yield [result.problem];
-          continue;
-        }
-        const out: Out[] = [];
-        result.items.forEach((item, i) => {
-          const p = { file: position, entry: i };
-          if (!b.wanted(p)) return;
-          const mapped = mapSlackMessage(item, channelId);
-          out.push(
-            mapped.ok
-              ? b.record('message', messageKey(channelId, mapped.value.ts), mapped.value.time, `${where(rel)}#${i}`, mapped.value, p)
-              : b.problem('INPUT_MALFORMED_RECORD', where(rel), String(i), mapped.reason, p),
-          );
-        });
-        yield* chunk(out);
+      if (answer === null) continue;
+      const { rel, position, channelId } = step;
+      if (answer.kind === 'malformed-json') {
+        if (b.wanted({ file: position, entry: 0 })) yield [b.problem('INPUT_MALFORMED_JSON', where(rel), null, `the file is not valid JSON (${answer.reason})`, { file: position, entry: 0 })];
+        continue;
       }
+      if (answer.kind === 'not-array') {
+        if (b.wanted({ file: position, entry: 0 })) yield [b.problem('INPUT_MALFORMED_RECORD', where(rel), null, 'the file should hold a JSON array of objects but holds something else', { file: position, entry: 0 })];
+        continue;
+      }
+      const out: Out[] = [];
+      const { items, analyses } = dayFileMessages(answer);
+      items.forEach((mapped, i) => {
+        const p = { file: position, entry: i };
+        if (!b.wanted(p)) return;
+        const analysis = mapped.ok ? analyses?.[i] : null;
+        if (mapped.ok && analysis) rememberAnalysis(mapped.value, analysis);
+        out.push(
+          mapped.ok
+            ? b.record('message', messageKey(channelId, mapped.value.ts), mapped.value.time, `${where(rel)}#${i}`, mapped.value, p)
+            : b.problem('INPUT_MALFORMED_RECORD', where(rel), String(i), mapped.reason, p),
+        );
+      });
+      yield* chunk(out);
     }
   } finally {
     archive.close();
