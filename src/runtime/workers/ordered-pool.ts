@@ -119,6 +119,9 @@ function reviveDefault(error: WorkerError): Error {
   return e;
 }
 
+/** V8 limits of a worker's heap (MB): its old generation and its young one. */
+const WORKER_HEAP = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
+
 /** Workers that take batches of requests round-robin; each answers a batch in its order. */
 class ThreadPool<Req, Res> {
   private readonly workers: Worker[] = [];
@@ -136,7 +139,9 @@ class ThreadPool<Req, Res> {
     private readonly revive: (error: WorkerError) => Error,
   ) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(script, { workerData });
+      // A worker holds one batch of files at a time: a heap of its own bounded well below the
+      // pipeline's keeps the pool from adding a second full-size heap to the process.
+      const worker = new Worker(script, { workerData, resourceLimits: WORKER_HEAP });
       // A pool nobody closed must not keep the process alive.
       worker.unref();
       worker.on('message', (reply: WorkerReply<Res>) => this.settle(reply));
