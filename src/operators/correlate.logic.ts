@@ -391,34 +391,42 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
  * clock time on a nearby day), those sharing a title word, those with the same conference
  * link. Looking them up instead of scanning the 23-day window keeps a signal to microseconds.
  */
-function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, messageWords: Set<string>, windows: CorrelationWindows, linking: boolean): CalendarEvent[] {
+function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, messageWords: Set<string>, windows: CorrelationWindows, linking: boolean, people?: Set<string>): CalendarEvent[] {
   // Events that end at most followUpMs before the message (an event lasts under a day) or start at most lookbackMs after it.
   const from: Millis = signal.time - windows.followUpMs - DAY;
   const to: Millis = signal.time + windows.lookbackMs;
   const byId = new Map<string, CalendarEvent>();
+  // With the people concerned, an event near a time is looked up in their calendars only.
+  const near = (a: Millis, b: Millis): CalendarEvent[] => (people === undefined ? events.between(a, b) : events.invitedAnyBetween(people, a, b));
+  const concerns = (e: CalendarEvent): boolean => {
+    if (people === undefined) return true;
+    const invited = attendeeEmails(e);
+    for (const p of people) if (invited.has(p)) return true;
+    return false;
+  };
   const add = (list: CalendarEvent[]): void => {
     for (const e of list) if (e.start >= from && e.start < to && e.end + windows.followUpMs >= signal.time && !e.allDay && !NOT_MEETINGS.has(e.eventType)) byId.set(e.id, e);
   };
   for (const t of signal.times) {
     // Linking needs only the candidates that can be eligible: an event the same day but not at
     // the stated time counts only with a title word, and those are looked up by title below.
-    add(linking ? events.between(t.start - TIME_TOLERANCE_MS, t.start + TIME_TOLERANCE_MS + 1) : events.between(t.start - 12 * HOUR, t.start + 12 * HOUR));
+    add(linking ? near(t.start - TIME_TOLERANCE_MS, t.start + TIME_TOLERANCE_MS + 1) : near(t.start - 12 * HOUR, t.start + 12 * HOUR));
     // "Friday afternoon": any event in that part of the named day can be eligible (see withinPartOfDay).
-    if (linking && !t.certain && DAY_WORD.test(t.text) && !CLOCK_DIGITS.test(t.text)) add(events.between(t.start - DAY, t.start + DAY));
+    if (linking && !t.certain && DAY_WORD.test(t.text) && !CLOCK_DIGITS.test(t.text)) add(near(t.start - DAY, t.start + DAY));
     for (let d = -7; d <= 7; d++) {
       if (d === 0 || (t.certain && Math.abs(d) > 1)) continue;
-      add(events.between(t.start + d * DAY - TIME_TOLERANCE_MS, t.start + d * DAY + TIME_TOLERANCE_MS + 1));
+      add(near(t.start + d * DAY - TIME_TOLERANCE_MS, t.start + d * DAY + TIME_TOLERANCE_MS + 1));
     }
   }
   // Meetings last a few hours at most; a day-long block is no meeting to follow up on.
-  if (signal.kind === 'followup') add(events.between(signal.time - RECENT_END_MS - 4 * HOUR, signal.time));
-  if (IMMINENT_KINDS.has(signal.kind)) add(events.between(signal.time - IMMINENT_BEFORE_MS, signal.time + IMMINENT_AFTER_MS + 1));
+  if (signal.kind === 'followup') add(near(signal.time - RECENT_END_MS - 4 * HOUR, signal.time));
+  if (IMMINENT_KINDS.has(signal.kind)) add(near(signal.time - IMMINENT_BEFORE_MS, signal.time + IMMINENT_AFTER_MS + 1));
   // With a stated time, a title word makes an event eligible only near that time (see scoreEvent):
   // a common word ("standup") names many events in the window, more the bigger the organization.
   if (linking && signal.times.length > 0) {
-    for (const t of signal.times) for (const w of messageWords) add(events.withTitleWordBetween(w, Math.max(from, t.start - 12 * HOUR), Math.min(to, t.start + 12 * HOUR)));
+    for (const t of signal.times) for (const w of messageWords) add(events.withTitleWordBetween(w, Math.max(from, t.start - 12 * HOUR), Math.min(to, t.start + 12 * HOUR)).filter(concerns));
   } else {
-    for (const w of messageWords) add(events.withTitleWordBetween(w, from, to));
+    for (const w of messageWords) add(events.withTitleWordBetween(w, from, to).filter(concerns));
   }
   for (const k of linkKeys) add(events.byConferenceKey(k));
   return [...byId.values()];
@@ -447,8 +455,35 @@ export function scoreCandidates(signal: Signal, ctx: CorrelationContext, linking
   const said = repairTypos(ctx.text.toLowerCase());
   const messageWords = textWords((signal.kind === 'agenda' ? meetingReference(said) : signal.kind === 'decline' ? said.replace(CLASH, '') : said).replace(CATCH_UP_LATER, ''));
   const windows = ctx.windows ?? DEFAULT_WINDOWS;
-  const list = candidates(signal, ctx.events, linkKeys, messageWords, windows, linking);
   const own = ownMeetingOf(signal, ctx, windows, messageWords);
+  const people = linking ? concernedPeople(ctx) : undefined;
+  if (people !== undefined) {
+    // The meetings of the people concerned first; the organization's only when none of theirs
+    // is convincing (someone posts about a meeting they are not invited to).
+    const theirs = scoreList(signal, ctx, candidates(signal, ctx.events, linkKeys, messageWords, windows, linking, people), linkKeys, messageWords, own);
+    if (theirs.some((s) => s.eligible && s.score >= THRESHOLD)) return theirs;
+  }
+  return scoreList(signal, ctx, candidates(signal, ctx.events, linkKeys, messageWords, windows, linking), linkKeys, messageWords, own);
+}
+
+/** Channels up to this many members name the people a message concerns; a bigger one is most of the organization. */
+const CONCERNED_CHANNEL = 30;
+
+/**
+ * Whose meetings a message is most likely about: its author, the people it mentions, those who
+ * answered it, and the members of its channel unless the channel is a big one. Lower-cased.
+ */
+function concernedPeople(ctx: CorrelationContext): Set<string> | undefined {
+  const out = new Set<string>();
+  if (ctx.authorEmail) out.add(ctx.authorEmail.toLowerCase());
+  for (const m of ctx.mentionedEmails) out.add(m.toLowerCase());
+  for (const p of ctx.participantEmails ?? []) out.add(p.toLowerCase());
+  const members = ctx.channelMemberEmails;
+  if (members !== undefined && members.length <= CONCERNED_CHANNEL) for (const m of lowerCased(members)) out.add(m);
+  return out.size > 0 ? out : undefined;
+}
+
+function scoreList(signal: Signal, ctx: CorrelationContext, list: CalendarEvent[], linkKeys: Set<string>, messageWords: Set<string>, own: CalendarEvent | undefined): Array<ScoredCandidate & { eligible: boolean }> {
   if (own !== undefined && !list.some((e) => e.id === own.id)) list.push(own);
   if (ctx.threadMeetingId !== undefined && !list.some((e) => e.id === ctx.threadMeetingId)) {
     const threadEvent = ctx.events.get(ctx.threadMeetingId);

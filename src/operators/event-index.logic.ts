@@ -251,6 +251,9 @@ export class EventIndex {
   /** Per title word, its events by start time: built on first use, dropped when events change. */
   private readonly sortedByWord = new Map<string, CalendarEvent[]>();
   private wordsDirty = false;
+  /** Per person, their events by start time then id: built on first use, dropped when events change. */
+  private readonly sortedByPerson = new Map<string, CalendarEvent[]>();
+  private peopleDirty = false;
   private readonly intern = new Interner();
 
   get size(): number {
@@ -292,6 +295,7 @@ export class EventIndex {
     }
     this.dirty = true;
     this.wordsDirty = true;
+    this.peopleDirty = true;
   }
 
   /** Events whose title has this word (see titleWordsOf). */
@@ -318,14 +322,38 @@ export class EventIndex {
     return out;
   }
 
-  /** Events this person is invited to (or organizes) starting in [from, to), by start time. */
+  /** Events this person is invited to (or organizes) starting in [from, to), by start time then id. */
   invitedBetween(email: string, from: Millis, to: Millis): CalendarEvent[] {
+    const sorted = this.invitedSorted(email.toLowerCase());
     const out: CalendarEvent[] = [];
-    for (const id of this.byPerson.get(email.toLowerCase())) {
-      const e = this.events.get(id)!;
-      if (e.start >= from && e.start < to) out.push(e);
+    for (let i = lowerBound(sorted, from); i < sorted.length && sorted[i]!.start < to; i++) out.push(sorted[i]!);
+    return out;
+  }
+
+  /**
+   * Events any of these people (lower-cased emails) is invited to, starting in [from, to); an
+   * event several of them share comes once per person. Each person's events are looked up by a
+   * binary search, so the cost follows the people's calendars, not the organization's.
+   */
+  invitedAnyBetween(people: Iterable<string>, from: Millis, to: Millis, out: CalendarEvent[] = []): CalendarEvent[] {
+    for (const email of people) {
+      const sorted = this.invitedSorted(email);
+      for (let i = lowerBound(sorted, from); i < sorted.length && sorted[i]!.start < to; i++) out.push(sorted[i]!);
     }
-    return out.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
+    return out;
+  }
+
+  private invitedSorted(email: string): readonly CalendarEvent[] {
+    if (this.peopleDirty) {
+      this.sortedByPerson.clear();
+      this.peopleDirty = false;
+    }
+    let sorted = this.sortedByPerson.get(email);
+    if (sorted === undefined) {
+      sorted = [...this.byPerson.get(email)].map((id) => this.events.get(id)!).sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
+      this.sortedByPerson.set(email, sorted);
+    }
+    return sorted;
   }
 
   /** By its id, in API or iCalendar form. */
