@@ -50,10 +50,15 @@ test('finds events by a distinctive title word, ignoring generic ones', () => {
   assert.equal(index.withTitleWord('weekly'), []);
 });
 
-test('trims long descriptions to keep memory modest', () => {
+test("keeps the Drive files an event's description (its first 500 characters) and location link to, not their text", () => {
   const index = new EventIndex();
-  index.add(event('e1', '2026-03-05T15:00:00Z', { description: 'x'.repeat(10_000) }));
-  assert.is(index.get('e1')!.description!.length, 500);
+  const doc = (id: string): string => `https://docs.google.com/document/d/${id}/edit`;
+  index.add(event('e1', '2026-03-05T15:00:00Z', { description: `notes: ${doc('1AbCdEfGhIjK')} ${'x'.repeat(500)} ${doc('9ZzZzZzZzZzZ')}`, location: `room 4, ${doc('5LoCaTiOnDoC')}` }));
+  index.add(event('e2', '2026-03-06T15:00:00Z', { description: 'x'.repeat(10_000) }));
+  const e1 = index.get('e1')!;
+  assert.equal(e1.documents, ['1AbCdEfGhIjK', '5LoCaTiOnDoC']);
+  assert.is('description' in e1, false);
+  assert.equal(index.get('e2')!.documents, []);
 });
 
 test('merges an iCalendar copy with its API twin under the API id, keeping ICS-only ids', () => {
@@ -85,7 +90,7 @@ test('shares attendee, organizer and repeated string objects across events inste
   assert.is(a.attendees[1], b.attendees[1]);
   assert.is(a.organizer, b.organizer);
   assert.equal(a.attendees.map((x) => `${x.email}:${x.responseStatus}`), ['ana@acme.test:accepted', 'bo@acme.test:declined']);
-  assert.is(a.description, long);
+  assert.is(a.summary, b.summary);
   assert.is(b.recurringEventId, 'recurring-planning-series');
 });
 
