@@ -312,7 +312,7 @@ export class EventIndex {
 
   /**
    * The lookups by time, person and title word, rebuilt from the events when they changed: each
-   * is a plain array of the events sorted by start then id, so a window is a binary search away.
+   * is a plain array of the events sorted by start, so a window is a binary search away.
    * Calendars are read before the messages they are matched with, so this runs about once a run.
    */
   private build(): void {
@@ -330,8 +330,11 @@ export class EventIndex {
     for (const e of this.sorted) {
       if (e.organizer?.email) push(byPerson, e.organizer.email.toLowerCase(), e);
       for (const a of e.attendees) if (a.email) push(byPerson, a.email.toLowerCase(), e);
-      for (const w of titleWordsOf(e)) push(byWord, w, e);
     }
+    // By start, and events at the same start in the order they were first read: which of two
+    // such events correlation meets first breaks a tie between them (see preferNearestNamed).
+    for (const e of this.events.values()) for (const w of titleWordsOf(e)) push(byWord, w, e);
+    for (const list of byWord.values()) list.sort((a, b) => a.start - b.start);
     this.byPerson = byPerson;
     this.byWord = byWord;
   }
