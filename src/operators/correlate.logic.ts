@@ -18,9 +18,9 @@
  * clearly elsewhere. A cancelled instance counts a little less, except for the message that cancels it.
  */
 import type { Millis } from '../core/envelope.js';
-import type { CalendarEvent, Signal } from '../core/records.js';
+import type { Signal } from '../core/records.js';
 import { conferenceKey } from './conference-links.logic.js';
-import { conferenceKeysOf, textWords, titleWordsOf, type EventIndex } from './event-index.logic.js';
+import { conferenceKeysOf, textWords, titleWordsOf, type EventIndex, type IndexedEvent } from './event-index.logic.js';
 import { repairTypos } from './typos.logic.js';
 
 /**
@@ -87,16 +87,22 @@ const NOT_MEETINGS = new Set(['outOfOffice', 'focusTime', 'workingLocation']);
 /** Channels up to this many members (DMs, group DMs, small teams) identify a meeting's people. */
 const SMALL_CHANNEL = 8;
 
-// Derived per event once, not per message: correlation runs for every signal.
-const PEOPLE = new WeakMap<CalendarEvent, Set<string>>();
+// Derived once per attendee list, not per message: correlation runs for every signal. The
+// instances of a series share their list (see EventIndex), so they share its set of emails too.
+const PEOPLE = new WeakMap<object, Set<string>>();
 
-function attendeeEmails(e: CalendarEvent): Set<string> {
+function attendeeEmails(e: IndexedEvent): Set<string> {
   const cached = PEOPLE.get(e);
   if (cached) return cached;
-  const s = new Set<string>();
-  // Everyone invited, including those who declined: "can't make it" and "still happening?" come from them too.
-  for (const a of e.attendees) if (a.email) s.add(a.email.toLowerCase());
-  if (e.organizer?.email) s.add(e.organizer.email.toLowerCase());
+  let s = PEOPLE.get(e.attendees);
+  if (s === undefined) {
+    s = new Set<string>();
+    // Everyone invited, including those who declined: "can't make it" and "still happening?" come from them too.
+    for (const a of e.attendees) if (a.email) s.add(a.email.toLowerCase());
+    PEOPLE.set(e.attendees, s);
+  }
+  const organizer = e.organizer?.email?.toLowerCase();
+  if (organizer && !s.has(organizer)) s = new Set(s).add(organizer);
   PEOPLE.set(e, s);
   return s;
 }
@@ -116,7 +122,7 @@ function lowerCased(emails: readonly string[]): Set<string> {
 
 /** One candidate event with its score and the cues that gave it (what `convene explain` prints). */
 export interface ScoredCandidate {
-  event: CalendarEvent;
+  event: IndexedEvent;
   score: number;
   linkMatch: boolean;
   timeScore: number;
@@ -187,14 +193,14 @@ const NEXT_WITHIN_MS = 7 * DAY;
  * ended. Only events that invite every member count, so a big meeting two of them attend does
  * not pass for their 1:1. Looked up in the author's invitations, not by scanning events.
  */
-function ownMeetingOf(signal: Signal, ctx: CorrelationContext, windows: CorrelationWindows, messageWords: Set<string>): CalendarEvent | undefined {
+function ownMeetingOf(signal: Signal, ctx: CorrelationContext, windows: CorrelationWindows, messageWords: Set<string>): IndexedEvent | undefined {
   const members = ctx.channelMemberEmails;
   // A vague time ("this week", "today", "Friday") narrows the search instead of ruling it out.
   const vague = signal.times.every((t) => !t.certain && !CLOCK_DIGITS.test(t.text));
   if (!ctx.standalone || !vague || !ctx.authorEmail || !members || members.length < 2 || members.length > SMALL_CHANNEL) return undefined;
   const next = NEXT_KINDS.has(signal.kind);
   if (!next && signal.kind !== 'followup') return undefined;
-  const all = (e: CalendarEvent): boolean => {
+  const all = (e: IndexedEvent): boolean => {
     if (e.allDay || NOT_MEETINGS.has(e.eventType) || e.status === 'cancelled' && signal.kind !== 'cancel') return false;
     const people = attendeeEmails(e);
     // Their own meeting: every member invited, and not many more people than them.
@@ -233,7 +239,7 @@ export function membersMeetBetween(events: EventIndex, authorEmail: string, memb
   });
 }
 
-function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, linkKeys: Set<string>, messageWords: Set<string>, own: CalendarEvent | undefined): ScoredCandidate {
+function scoreEvent(signal: Signal, e: IndexedEvent, ctx: CorrelationContext, linkKeys: Set<string>, messageWords: Set<string>, own: IndexedEvent | undefined): ScoredCandidate {
   const evidence: string[] = [];
   let score = 0;
   const linkMatch = linkKeys.size > 0 && conferenceKeysOf(e).some((k) => linkKeys.has(k));
@@ -391,34 +397,42 @@ function scoreEvent(signal: Signal, e: CalendarEvent, ctx: CorrelationContext, l
  * clock time on a nearby day), those sharing a title word, those with the same conference
  * link. Looking them up instead of scanning the 23-day window keeps a signal to microseconds.
  */
-function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, messageWords: Set<string>, windows: CorrelationWindows, linking: boolean): CalendarEvent[] {
+function candidates(signal: Signal, events: EventIndex, linkKeys: Set<string>, messageWords: Set<string>, windows: CorrelationWindows, linking: boolean, people?: Set<string>): IndexedEvent[] {
   // Events that end at most followUpMs before the message (an event lasts under a day) or start at most lookbackMs after it.
   const from: Millis = signal.time - windows.followUpMs - DAY;
   const to: Millis = signal.time + windows.lookbackMs;
-  const byId = new Map<string, CalendarEvent>();
-  const add = (list: CalendarEvent[]): void => {
+  const byId = new Map<string, IndexedEvent>();
+  // With the people concerned, an event near a time is looked up in their calendars only.
+  const near = (a: Millis, b: Millis): IndexedEvent[] => (people === undefined ? events.between(a, b) : events.invitedAnyBetween(people, a, b));
+  const concerns = (e: IndexedEvent): boolean => {
+    if (people === undefined) return true;
+    const invited = attendeeEmails(e);
+    for (const p of people) if (invited.has(p)) return true;
+    return false;
+  };
+  const add = (list: IndexedEvent[]): void => {
     for (const e of list) if (e.start >= from && e.start < to && e.end + windows.followUpMs >= signal.time && !e.allDay && !NOT_MEETINGS.has(e.eventType)) byId.set(e.id, e);
   };
   for (const t of signal.times) {
     // Linking needs only the candidates that can be eligible: an event the same day but not at
     // the stated time counts only with a title word, and those are looked up by title below.
-    add(linking ? events.between(t.start - TIME_TOLERANCE_MS, t.start + TIME_TOLERANCE_MS + 1) : events.between(t.start - 12 * HOUR, t.start + 12 * HOUR));
+    add(linking ? near(t.start - TIME_TOLERANCE_MS, t.start + TIME_TOLERANCE_MS + 1) : near(t.start - 12 * HOUR, t.start + 12 * HOUR));
     // "Friday afternoon": any event in that part of the named day can be eligible (see withinPartOfDay).
-    if (linking && !t.certain && DAY_WORD.test(t.text) && !CLOCK_DIGITS.test(t.text)) add(events.between(t.start - DAY, t.start + DAY));
+    if (linking && !t.certain && DAY_WORD.test(t.text) && !CLOCK_DIGITS.test(t.text)) add(near(t.start - DAY, t.start + DAY));
     for (let d = -7; d <= 7; d++) {
       if (d === 0 || (t.certain && Math.abs(d) > 1)) continue;
-      add(events.between(t.start + d * DAY - TIME_TOLERANCE_MS, t.start + d * DAY + TIME_TOLERANCE_MS + 1));
+      add(near(t.start + d * DAY - TIME_TOLERANCE_MS, t.start + d * DAY + TIME_TOLERANCE_MS + 1));
     }
   }
   // Meetings last a few hours at most; a day-long block is no meeting to follow up on.
-  if (signal.kind === 'followup') add(events.between(signal.time - RECENT_END_MS - 4 * HOUR, signal.time));
-  if (IMMINENT_KINDS.has(signal.kind)) add(events.between(signal.time - IMMINENT_BEFORE_MS, signal.time + IMMINENT_AFTER_MS + 1));
+  if (signal.kind === 'followup') add(near(signal.time - RECENT_END_MS - 4 * HOUR, signal.time));
+  if (IMMINENT_KINDS.has(signal.kind)) add(near(signal.time - IMMINENT_BEFORE_MS, signal.time + IMMINENT_AFTER_MS + 1));
   // With a stated time, a title word makes an event eligible only near that time (see scoreEvent):
   // a common word ("standup") names many events in the window, more the bigger the organization.
   if (linking && signal.times.length > 0) {
-    for (const t of signal.times) for (const w of messageWords) add(events.withTitleWordBetween(w, Math.max(from, t.start - 12 * HOUR), Math.min(to, t.start + 12 * HOUR)));
+    for (const t of signal.times) for (const w of messageWords) add(events.withTitleWordBetween(w, Math.max(from, t.start - 12 * HOUR), Math.min(to, t.start + 12 * HOUR)).filter(concerns));
   } else {
-    for (const w of messageWords) add(events.withTitleWordBetween(w, from, to));
+    for (const w of messageWords) add(events.withTitleWordBetween(w, from, to).filter(concerns));
   }
   for (const k of linkKeys) add(events.byConferenceKey(k));
   return [...byId.values()];
@@ -447,8 +461,37 @@ export function scoreCandidates(signal: Signal, ctx: CorrelationContext, linking
   const said = repairTypos(ctx.text.toLowerCase());
   const messageWords = textWords((signal.kind === 'agenda' ? meetingReference(said) : signal.kind === 'decline' ? said.replace(CLASH, '') : said).replace(CATCH_UP_LATER, ''));
   const windows = ctx.windows ?? DEFAULT_WINDOWS;
-  const list = candidates(signal, ctx.events, linkKeys, messageWords, windows, linking);
   const own = ownMeetingOf(signal, ctx, windows, messageWords);
+  const people = linking ? concernedPeople(ctx) : undefined;
+  if (people !== undefined) {
+    // The meetings of the people concerned. With a known author, the organization's other
+    // meetings are not looked up: one the author is not invited to scores 0.35 less than one
+    // they are (see scoreEvent), and looking them up would cost more the bigger the organization.
+    // Without an author, the organization's only when none of theirs is convincing.
+    const theirs = scoreList(signal, ctx, candidates(signal, ctx.events, linkKeys, messageWords, windows, linking, people), linkKeys, messageWords, own);
+    if (ctx.authorEmail !== undefined || theirs.some((s) => s.eligible && s.score >= THRESHOLD)) return theirs;
+  }
+  return scoreList(signal, ctx, candidates(signal, ctx.events, linkKeys, messageWords, windows, linking), linkKeys, messageWords, own);
+}
+
+/** Channels up to this many members name the people a message concerns; a bigger one is most of the organization. */
+const CONCERNED_CHANNEL = 30;
+
+/**
+ * Whose meetings a message is most likely about: its author, the people it mentions, those who
+ * answered it, and the members of its channel unless the channel is a big one. Lower-cased.
+ */
+function concernedPeople(ctx: CorrelationContext): Set<string> | undefined {
+  const out = new Set<string>();
+  if (ctx.authorEmail) out.add(ctx.authorEmail.toLowerCase());
+  for (const m of ctx.mentionedEmails) out.add(m.toLowerCase());
+  for (const p of ctx.participantEmails ?? []) out.add(p.toLowerCase());
+  const members = ctx.channelMemberEmails;
+  if (members !== undefined && members.length <= CONCERNED_CHANNEL) for (const m of lowerCased(members)) out.add(m);
+  return out.size > 0 ? out : undefined;
+}
+
+function scoreList(signal: Signal, ctx: CorrelationContext, list: IndexedEvent[], linkKeys: Set<string>, messageWords: Set<string>, own: IndexedEvent | undefined): Array<ScoredCandidate & { eligible: boolean }> {
   if (own !== undefined && !list.some((e) => e.id === own.id)) list.push(own);
   if (ctx.threadMeetingId !== undefined && !list.some((e) => e.id === ctx.threadMeetingId)) {
     const threadEvent = ctx.events.get(ctx.threadMeetingId);
@@ -504,7 +547,7 @@ function preferNearestNamed(signal: Signal, scored: ScoredCandidate[]): void {
 function discussedMeeting(signal: Signal, ctx: CorrelationContext): EventLink | null {
   if ((signal.kind !== 'agenda' && signal.kind !== 'followup') || signal.times.length > 0 || !ctx.discussedEventIds || !ctx.authorEmail) return null;
   const author = ctx.authorEmail.toLowerCase();
-  const found: CalendarEvent[] = [];
+  const found: IndexedEvent[] = [];
   for (const id of ctx.discussedEventIds.keys()) {
     const e = ctx.events.get(id);
     if (!e || e.status === 'cancelled' || !attendeeEmails(e).has(author)) continue;

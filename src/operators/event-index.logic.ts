@@ -3,9 +3,10 @@
  *
  * The same event arrives once per attendee calendar that holds it; copies are merged into one
  * (attendees united by email, the most recently updated copy's fields kept, the organizer's
- * calendar winning a tie). To keep memory modest at tens of thousands of events, only what
- * correlation reads is kept: descriptions are cut to their first 500 characters, and the time
- * index is a sorted array of ids rebuilt only when a query follows new events.
+ * calendar winning a tie). To keep memory modest at hundreds of thousands of events, only what
+ * correlation and the meeting metrics read is kept (no description or location: the Drive ids
+ * they link to), and the lookups by time, person and title word are sorted arrays rebuilt
+ * only when a query follows new events.
  *
  * The index lives for the whole run and grows with the calendar, so what it keeps is compact:
  * strings that repeat across events (emails, names, titles and descriptions of recurring
@@ -16,6 +17,18 @@
 import type { Millis } from '../core/envelope.js';
 import type { Attendee, CalendarEvent } from '../core/records.js';
 import { conferenceKey } from './conference-links.logic.js';
+import { driveIdsIn } from './drive-links.logic.js';
+
+/**
+ * An event as the index keeps it: what correlation, the meetings and their metrics read.
+ * `documents` are the Drive files its description (the first 500 characters) and location link to.
+ */
+export type IndexedEvent = Pick<
+  CalendarEvent,
+  'id' | 'calendarId' | 'recurringEventId' | 'summary' | 'start' | 'end' | 'allDay' | 'status' | 'eventType' | 'organizer' | 'attendees' | 'conferenceLinks' | 'created' | 'updated'
+> & { readonly documents: readonly string[] };
+
+const NONE: readonly string[] = [];
 
 const DESCRIPTION_CHARS = 500;
 const GOOGLE_UID = /^(.+)@google\.com((?:_\d{8}(?:T\d{6}Z)?)?)$/;
@@ -86,24 +99,40 @@ class Interner {
     return list;
   }
 
-  /** The event as the index keeps it: description cut, strings and people shared. */
-  event(e: CalendarEvent): CalendarEvent {
+  /** One array per distinct list of conference links (the instances of a series share theirs). */
+  private readonly linkLists = new Map<string, string[]>();
+
+  links(list: readonly string[]): string[] {
+    if (list.length === 0) return NONE as string[];
+    const key = list.join('\n');
+    const known = this.linkLists.get(key);
+    if (known !== undefined) return known;
+    const own = list.map((l) => this.str(l));
+    this.linkLists.set(own.join('\n'), own);
+    return own;
+  }
+
+  /** The event as the index keeps it: strings and people shared, the Drive ids of its description and location. */
+  event(e: CalendarEvent): IndexedEvent {
     const description = e.description !== null && e.description.length > DESCRIPTION_CHARS ? e.description.slice(0, DESCRIPTION_CHARS) : e.description;
+    const documents = description === null && e.location === null ? NONE : driveIdsIn(`${description ?? ''} ${e.location ?? ''}`);
     const recurringEventId = this.str(e.recurringEventId);
     return kept({
-      ...e,
       id: this.str(e.id),
       calendarId: this.str(e.calendarId),
-      iCalUid: this.str(e.iCalUid),
       recurringEventId,
       summary: this.str(e.summary),
-      description: this.str(description),
-      location: this.str(e.location),
-      timeZone: this.str(e.timeZone),
+      start: e.start,
+      end: e.end,
+      allDay: e.allDay,
+      status: e.status,
       eventType: this.str(e.eventType),
       organizer: this.organizer(e.organizer),
       attendees: this.attendeeList(recurringEventId, e.attendees.map((a) => this.attendee(a))),
-      conferenceLinks: e.conferenceLinks.map((l) => this.str(l)),
+      conferenceLinks: this.links(e.conferenceLinks),
+      created: e.created,
+      updated: e.updated,
+      documents: documents.length === 0 ? NONE : documents.map((d) => this.str(d)),
     });
   }
 }
@@ -112,12 +141,11 @@ class Interner {
  * The event as one object literal with every field in place: an object made by spreading
  * another keeps most of its fields in a separate property array, about 160 bytes more per event.
  */
-function kept(e: CalendarEvent): CalendarEvent {
+function kept(e: IndexedEvent): IndexedEvent {
   return {
-    id: e.id, calendarId: e.calendarId, iCalUid: e.iCalUid, recurringEventId: e.recurringEventId, originalStart: e.originalStart, summary: e.summary,
-    description: e.description, location: e.location, start: e.start, end: e.end, timeZone: e.timeZone, allDay: e.allDay, status: e.status,
-    eventType: e.eventType, organizer: e.organizer, attendees: e.attendees, conferenceLinks: e.conferenceLinks, created: e.created, updated: e.updated,
-    format: e.format,
+    id: e.id, calendarId: e.calendarId, recurringEventId: e.recurringEventId, summary: e.summary, start: e.start, end: e.end, allDay: e.allDay,
+    status: e.status, eventType: e.eventType, organizer: e.organizer, attendees: e.attendees, conferenceLinks: e.conferenceLinks, created: e.created,
+    updated: e.updated, documents: e.documents,
   };
 }
 
@@ -163,7 +191,7 @@ function mergeAttendees(a: Attendee[], b: Attendee[], intern: Interner): Attende
   return out;
 }
 
-function preferred(current: CalendarEvent, incoming: CalendarEvent): CalendarEvent {
+function preferred(current: IndexedEvent, incoming: CalendarEvent): IndexedEvent | CalendarEvent {
   const cu = current.updated ?? 0;
   const iu = incoming.updated ?? 0;
   if (iu !== cu) return iu > cu ? incoming : current;
@@ -218,7 +246,7 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): V {
 }
 
 /** The distinctive words of an event's title ("standup", "retro", "1:1", a project name). */
-export function titleWordsOf(e: CalendarEvent): string[] {
+export function titleWordsOf(e: Pick<CalendarEvent, 'summary'>): string[] {
   const title = e.summary ?? '';
   const known = WORDS_BY_TITLE.get(title);
   if (known !== undefined) return known;
@@ -230,7 +258,7 @@ export function titleWordsOf(e: CalendarEvent): string[] {
 }
 
 /** The conference keys of an event's links (see conferenceKey). */
-export function conferenceKeysOf(e: CalendarEvent): readonly string[] {
+export function conferenceKeysOf(e: Pick<CalendarEvent, 'conferenceLinks'>): readonly string[] {
   if (e.conferenceLinks.length === 0) return NO_KEYS;
   const out: string[] = [];
   for (const link of e.conferenceLinks) {
@@ -242,15 +270,13 @@ export function conferenceKeysOf(e: CalendarEvent): readonly string[] {
 }
 
 export class EventIndex {
-  private readonly events = new Map<string, CalendarEvent>();
+  private readonly events = new Map<string, IndexedEvent>();
   private readonly byKey = new Postings();
-  private readonly byWord = new Postings();
-  private readonly byPerson = new Postings();
-  private sorted: CalendarEvent[] = [];
+  /** Built from `events` on the first query after a change (see build). */
+  private sorted: IndexedEvent[] = [];
+  private byPerson = new Map<string, IndexedEvent[]>();
+  private byWord = new Map<string, IndexedEvent[]>();
   private dirty = false;
-  /** Per title word, its events by start time: built on first use, dropped when events change. */
-  private readonly sortedByWord = new Map<string, CalendarEvent[]>();
-  private wordsDirty = false;
   private readonly intern = new Interner();
 
   get size(): number {
@@ -258,10 +284,10 @@ export class EventIndex {
   }
 
   add(e: CalendarEvent): void {
-    // The map's key, held by every index below: one string, sharing no file's text.
+    // The map's key, held by the conference-key postings: one string, sharing no file's text.
     const twin = this.intern.str(twinKey(e.id));
     const current = this.events.get(twin);
-    let next: CalendarEvent;
+    let next: IndexedEvent;
     if (current === undefined) {
       next = this.intern.event(e);
     } else {
@@ -271,7 +297,7 @@ export class EventIndex {
       next = kept({
         ...base,
         attendees: this.intern.attendeeList(base.recurringEventId, mergeAttendees(base.attendees, base === current ? e.attendees : current.attendees, this.intern)),
-        conferenceLinks: sameLinks ? current.conferenceLinks : links.map((l) => this.intern.str(l)),
+        conferenceLinks: sameLinks ? current.conferenceLinks : this.intern.links(links),
       });
     }
     // The API id wins over the ICS id, whichever copy came first.
@@ -281,77 +307,96 @@ export class EventIndex {
     for (const key of conferenceKeysOf(next)) {
       this.byKey.add(key, twin);
     }
-    const people = next.organizer?.email ? [next.organizer.email, ...next.attendees.map((a) => a.email)] : next.attendees.map((a) => a.email);
-    for (const email of people) {
-      if (!email) continue;
-      const k = email.toLowerCase();
-      this.byPerson.add(k, twin);
-    }
-    for (const w of titleWordsOf(next)) {
-      this.byWord.add(w, twin);
-    }
     this.dirty = true;
-    this.wordsDirty = true;
   }
 
-  /** Events whose title has this word (see titleWordsOf). */
-  withTitleWord(word: string): CalendarEvent[] {
-    return [...this.byWord.get(word)].map((id) => this.events.get(id)!);
+  /**
+   * The lookups by time, person and title word, rebuilt from the events when they changed: each
+   * is a plain array of the events sorted by start, so a window is a binary search away.
+   * Calendars are read before the messages they are matched with, so this runs about once a run.
+   */
+  private build(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.sorted = [...this.events.values()].sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const byPerson = new Map<string, IndexedEvent[]>();
+    const byWord = new Map<string, IndexedEvent[]>();
+    const push = (map: Map<string, IndexedEvent[]>, key: string, e: IndexedEvent): void => {
+      const list = map.get(key);
+      if (list === undefined) map.set(key, [e]);
+      // An organizer who is also an attendee, or one person listed twice: the event once.
+      else if (list[list.length - 1] !== e) list.push(e);
+    };
+    for (const e of this.sorted) {
+      if (e.organizer?.email) push(byPerson, e.organizer.email.toLowerCase(), e);
+      for (const a of e.attendees) if (a.email) push(byPerson, a.email.toLowerCase(), e);
+    }
+    // By start, and events at the same start in the order they were first read: which of two
+    // such events correlation meets first breaks a tie between them (see preferNearestNamed).
+    for (const e of this.events.values()) for (const w of titleWordsOf(e)) push(byWord, w, e);
+    for (const list of byWord.values()) list.sort((a, b) => a.start - b.start);
+    this.byPerson = byPerson;
+    this.byWord = byWord;
+  }
+
+  /** Events whose title has this word (see titleWordsOf), by start time. */
+  withTitleWord(word: string): IndexedEvent[] {
+    this.build();
+    return [...(this.byWord.get(word) ?? [])];
   }
 
   /**
    * Events whose title has this word, starting in [from, to), by start time. A common word
    * ("standup") names thousands of events over a year; correlation wants the few in its window.
    */
-  withTitleWordBetween(word: string, from: Millis, to: Millis): CalendarEvent[] {
-    if (this.wordsDirty) {
-      this.sortedByWord.clear();
-      this.wordsDirty = false;
-    }
-    let sorted = this.sortedByWord.get(word);
-    if (sorted === undefined) {
-      sorted = this.withTitleWord(word).sort((a, b) => a.start - b.start);
-      this.sortedByWord.set(word, sorted);
-    }
-    const out: CalendarEvent[] = [];
-    for (let i = lowerBound(sorted, from); i < sorted.length && sorted[i]!.start < to; i++) out.push(sorted[i]!);
+  withTitleWordBetween(word: string, from: Millis, to: Millis): IndexedEvent[] {
+    this.build();
+    return slice(this.byWord.get(word), from, to, []);
+  }
+
+  /** Events this person is invited to (or organizes) starting in [from, to), by start time then id. */
+  invitedBetween(email: string, from: Millis, to: Millis): IndexedEvent[] {
+    this.build();
+    return slice(this.byPerson.get(email.toLowerCase()), from, to, []);
+  }
+
+  /**
+   * Events any of these people (lower-cased emails) is invited to, starting in [from, to); an
+   * event several of them share comes once per person. Each person's events are looked up by a
+   * binary search, so the cost follows the people's calendars, not the organization's.
+   */
+  invitedAnyBetween(people: Iterable<string>, from: Millis, to: Millis, out: IndexedEvent[] = []): IndexedEvent[] {
+    this.build();
+    for (const email of people) slice(this.byPerson.get(email), from, to, out);
     return out;
   }
 
-  /** Events this person is invited to (or organizes) starting in [from, to), by start time. */
-  invitedBetween(email: string, from: Millis, to: Millis): CalendarEvent[] {
-    const out: CalendarEvent[] = [];
-    for (const id of this.byPerson.get(email.toLowerCase())) {
-      const e = this.events.get(id)!;
-      if (e.start >= from && e.start < to) out.push(e);
-    }
-    return out.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : 1));
-  }
-
   /** By its id, in API or iCalendar form. */
-  get(id: string): CalendarEvent | undefined {
+  get(id: string): IndexedEvent | undefined {
     return this.events.get(twinKey(id));
   }
 
   /** Events starting in [from, to), by start time then id. */
-  between(from: Millis, to: Millis): CalendarEvent[] {
-    if (this.dirty) {
-      this.sorted = [...this.events.values()].sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      this.dirty = false;
-    }
-    const out: CalendarEvent[] = [];
-    for (let i = lowerBound(this.sorted, from); i < this.sorted.length && this.sorted[i]!.start < to; i++) out.push(this.sorted[i]!);
-    return out;
+  between(from: Millis, to: Millis): IndexedEvent[] {
+    this.build();
+    return slice(this.sorted, from, to, []);
   }
 
   /** Events whose conference link has this key (see conferenceKey), by start time. */
-  byConferenceKey(key: string): CalendarEvent[] {
+  byConferenceKey(key: string): IndexedEvent[] {
     return [...this.byKey.get(key)].map((id) => this.events.get(id)!).sort((a, b) => a.start - b.start);
   }
 }
 
+/** Appends the events of `sorted` (by start) starting in [from, to) to `out`. */
+function slice(sorted: readonly IndexedEvent[] | undefined, from: Millis, to: Millis, out: IndexedEvent[]): IndexedEvent[] {
+  if (sorted === undefined) return out;
+  for (let i = lowerBound(sorted, from); i < sorted.length && sorted[i]!.start < to; i++) out.push(sorted[i]!);
+  return out;
+}
+
 /** The first index of `sorted` (by start) whose start is at or after `from`. */
-function lowerBound(sorted: readonly CalendarEvent[], from: Millis): number {
+function lowerBound(sorted: readonly IndexedEvent[], from: Millis): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

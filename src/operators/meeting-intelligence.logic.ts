@@ -22,7 +22,8 @@
 import { envelope, type Envelope } from '../core/envelope.js';
 import { messageKey, type CalendarEvent, type Channel, type Meeting, type MeetingMetrics, type Message, type MessageLink, type Signal } from '../core/records.js';
 import { DEFAULT_WINDOWS, DISCUSSED_WITHIN_MS, linkToEvent, membersMeetBetween, type CorrelationContext, type CorrelationWindows } from './correlate.logic.js';
-import type { EventIndex } from './event-index.logic.js';
+import { driveIdsIn } from './drive-links.logic.js';
+import type { EventIndex, IndexedEvent } from './event-index.logic.js';
 import type { IdentityIndex } from './identity.logic.js';
 import { detectSignal, isBareDecline, isHuddleMessage } from './meeting-signals.logic.js';
 import { DEFAULT_HOURLY_RATE, meetingMetricsFromFacts, type MetricsAttendee } from './metrics.logic.js';
@@ -52,12 +53,7 @@ export function isAside(text: string): boolean {
   return ASIDE.test(text);
 }
 
-/** Drive file ids in a URL: Docs, Sheets, Slides, Forms and Drive file links. */
-const DRIVE_ID = /(?:docs\.google\.com\/(?:document|spreadsheets|presentation|forms)\/d\/|drive\.google\.com\/(?:file\/d\/|open\?id=))([\w-]{10,})/g;
-
-export function driveIdsIn(text: string): string[] {
-  return [...text.matchAll(DRIVE_ID)].map((m) => m[1]!);
-}
+export { driveIdsIn } from './drive-links.logic.js';
 
 /** The author's UTC offset at a message. The profile's offset is a snapshot of today's; the zone name gives the offset at the message's instant. */
 export function authorOffsetMinutes(zone: { tz: string | null; offsetMinutes: number | null }, at: number): number {
@@ -423,14 +419,14 @@ export class MeetingIntelligence {
       const group = byMeeting.get(meeting.id)!;
       const event = meeting.calendarEventId !== null ? this.deps.events.get(meeting.calendarEventId) : undefined;
       const documents = group.documents;
-      if (event) documents.push(...driveIdsIn(`${event.description ?? ''} ${event.location ?? ''}`));
+      if (event) documents.push(...event.documents);
       const context = { eventCreated: event?.created ?? null, attendees: this.attendeesOf(meeting, event), documents, hourlyRate: this.hourlyRate };
       yield envelope('meeting_metrics', meeting.id, meeting.start, ORIGIN, meetingMetricsFromFacts(meeting, group.facts, context));
     }
   }
 
   /** The people on a meeting who did not decline (rooms excluded), with their zone and team. */
-  private attendeesOf(meeting: Meeting, event: CalendarEvent | undefined): MetricsAttendee[] {
+  private attendeesOf(meeting: Meeting, event: IndexedEvent | undefined): MetricsAttendee[] {
     const ids = this.deps.identities;
     const seen = new Set<string>();
     const out: MetricsAttendee[] = [];
@@ -526,7 +522,7 @@ export class MeetingIntelligence {
     for (const u of users) if (u !== null && !meeting.participants.includes(u)) meeting.participants.push(u);
   }
 
-  private calendarMeeting(e: CalendarEvent, channelId: string): Meeting {
+  private calendarMeeting(e: IndexedEvent, channelId: string): Meeting {
     const who = (email: string | null): string | null => (email ? this.deps.identities.slackIdForEmail(email) ?? email.toLowerCase() : null);
     const participants: string[] = [];
     for (const a of e.attendees) {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Signal } from '../../../src/core/records.js';
-import { linkToEvent } from '../../../src/operators/correlate.logic.js';
+import { linkToEvent, scoreCandidates } from '../../../src/operators/correlate.logic.js';
 import { EventIndex } from '../../../src/operators/event-index.logic.js';
 import { detectSignal } from '../../../src/operators/meeting-signals.logic.js';
 import { attendee, event, message } from './support.js';
@@ -90,3 +90,33 @@ test('ignores events outside the window', () => {
 });
 
 test.run();
+
+function standupAndOtherTeams(): EventIndex {
+  const index = weeklyStandup();
+  // Another team's meeting at the same time, none of the standup's people invited.
+  index.add(event('ops_review', '2026-03-04T09:30:00Z', { summary: 'Ops review', organizer: { email: 'dan@acme.test', name: null }, attendees: [attendee('dan@acme.test'), attendee('eve@acme.test')] }));
+  return index;
+}
+
+test('at a stated time, linking scores only the meetings of the people concerned when the author is known', () => {
+  const text = "can't make standup Wednesday 9:30, sorry";
+  const ctx = { authorEmail: 'ana@acme.test', mentionedEmails: [], text, events: standupAndOtherTeams() };
+  const linking = scoreCandidates(signalOf(text), ctx, true).map((c) => c.event.id);
+  assert.ok(linking.includes('standup_20260304T0930'));
+  assert.not.ok(linking.includes('ops_review'));
+  // explain still lists every event at that time.
+  assert.ok(scoreCandidates(signalOf(text), ctx).map((c) => c.event.id).includes('ops_review'));
+  assert.is(linkToEvent(signalOf(text), ctx)?.eventId, 'standup_20260304T0930');
+});
+
+test('a mentioned person brings their meetings at the stated time into the candidates', () => {
+  const text = 'ops review Wednesday 9:30 with <@U_DAN>?';
+  const ctx = { authorEmail: 'ana@acme.test', mentionedEmails: ['Dan@acme.test'], text, events: standupAndOtherTeams() };
+  assert.ok(scoreCandidates(signalOf(text), ctx, true).map((c) => c.event.id).includes('ops_review'));
+});
+
+test('without a known author, a stated time looks at the whole organization', () => {
+  const text = 'ops review Wednesday 9:30';
+  const found = linkToEvent(signalOf(text), { mentionedEmails: [], text, events: standupAndOtherTeams() });
+  assert.is(found?.eventId, 'ops_review');
+});

@@ -50,10 +50,15 @@ test('finds events by a distinctive title word, ignoring generic ones', () => {
   assert.equal(index.withTitleWord('weekly'), []);
 });
 
-test('trims long descriptions to keep memory modest', () => {
+test("keeps the Drive files an event's description (its first 500 characters) and location link to, not their text", () => {
   const index = new EventIndex();
-  index.add(event('e1', '2026-03-05T15:00:00Z', { description: 'x'.repeat(10_000) }));
-  assert.is(index.get('e1')!.description!.length, 500);
+  const doc = (id: string): string => `https://docs.google.com/document/d/${id}/edit`;
+  index.add(event('e1', '2026-03-05T15:00:00Z', { description: `notes: ${doc('1AbCdEfGhIjK')} ${'x'.repeat(500)} ${doc('9ZzZzZzZzZzZ')}`, location: `room 4, ${doc('5LoCaTiOnDoC')}` }));
+  index.add(event('e2', '2026-03-06T15:00:00Z', { description: 'x'.repeat(10_000) }));
+  const e1 = index.get('e1')!;
+  assert.equal(e1.documents, ['1AbCdEfGhIjK', '5LoCaTiOnDoC']);
+  assert.is('description' in e1, false);
+  assert.equal(index.get('e2')!.documents, []);
 });
 
 test('merges an iCalendar copy with its API twin under the API id, keeping ICS-only ids', () => {
@@ -85,7 +90,7 @@ test('shares attendee, organizer and repeated string objects across events inste
   assert.is(a.attendees[1], b.attendees[1]);
   assert.is(a.organizer, b.organizer);
   assert.equal(a.attendees.map((x) => `${x.email}:${x.responseStatus}`), ['ana@acme.test:accepted', 'bo@acme.test:declined']);
-  assert.is(a.description, long);
+  assert.is(a.summary, b.summary);
   assert.is(b.recurringEventId, 'recurring-planning-series');
 });
 
@@ -135,3 +140,28 @@ test('events with the same title share their title words, and conference keys co
 });
 
 test.run();
+
+test('finds the events of any of several people in a window, each by its own calendar', () => {
+  const index = new EventIndex();
+  index.add(event('a', '2026-03-05T09:00:00Z', { attendees: [attendee('ana@acme.test'), attendee('bo@acme.test')] }));
+  index.add(event('b', '2026-03-05T10:00:00Z', { attendees: [attendee('cy@acme.test')] }));
+  index.add(event('c', '2026-03-06T09:00:00Z', { organizer: { email: 'Bo@acme.test', name: null }, attendees: [attendee('dan@acme.test')] }));
+  const from = Date.parse('2026-03-05T00:00:00Z');
+  const to = Date.parse('2026-03-07T00:00:00Z');
+  assert.equal(index.invitedAnyBetween(['bo@acme.test'], from, to).map((e) => e.id), ['a', 'c']);
+  assert.equal(index.invitedAnyBetween(['ana@acme.test', 'cy@acme.test'], from, Date.parse('2026-03-05T09:30:00Z')).map((e) => e.id), ['a']);
+  assert.equal(index.invitedAnyBetween(['nobody@acme.test'], from, to), []);
+  // An event added after a lookup is found by the next one.
+  index.add(event('d', '2026-03-05T08:00:00Z', { attendees: [attendee('bo@acme.test')] }));
+  assert.equal(index.invitedBetween('BO@acme.test', from, to).map((e) => e.id), ['d', 'a', 'c']);
+  assert.equal(index.between(from, to).map((e) => e.id), ['d', 'a', 'b', 'c']);
+});
+
+test("finds a title word's events in a window by start", () => {
+  const index = new EventIndex();
+  index.add(event('late', '2026-03-06T09:00:00Z', { summary: 'Mobile standup' }));
+  index.add(event('early', '2026-03-04T09:00:00Z', { summary: 'Web standup' }));
+  index.add(event('other', '2026-03-05T09:00:00Z', { summary: 'Roadmap review' }));
+  assert.equal(index.withTitleWordBetween('standup', Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-10T00:00:00Z')).map((e) => e.id), ['early', 'late']);
+  assert.equal(index.withTitleWordBetween('standup', Date.parse('2026-03-05T00:00:00Z'), Date.parse('2026-03-10T00:00:00Z')).map((e) => e.id), ['late']);
+});
