@@ -3,9 +3,12 @@
  * resident memory sampled from /proc over the process and its descendants, so the figure covers
  * DuckDB's native memory as well as the JavaScript heap. The peak is the largest single
  * high-water mark (VmHWM, what `time -v` reports as maximum resident set size) or the highest
- * sum over the tree of proportional set sizes (Pss: pages shared between the processes, such as
- * the Node binary the launcher and the pipeline both map, counted once), whichever is higher.
- * Summing plain resident sets would count those shared pages once per process.
+ * sum over the tree of anonymous memory plus the largest process's file-backed pages (the Node
+ * binary and DuckDB's library, which the launcher and the pipeline both map, counted once),
+ * whichever is higher. Summing plain resident sets would count those shared pages once per
+ * process; /proc/PID/smaps_rollup would count them exactly but walks the page tables under the
+ * process's memory lock, which slowed a multi-gigabyte DuckDB process to a crawl when sampled
+ * four times a second.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -50,18 +53,13 @@ function processTree(pid: number): number[] {
   return out;
 }
 
-function procStatus(pid: number): { rss: number; hwm: number; pss: number } | null {
+function procStatus(pid: number): { rss: number; hwm: number; anon: number; file: number } | null {
   try {
     const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (source: string, name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(source)?.[1] ?? 0);
-    const rss = kb(text, 'VmRSS') / 1024;
-    let pss = rss;
-    try {
-      pss = kb(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss') / 1024;
-    } catch {
-      // No smaps_rollup (older kernels): count the resident set.
-    }
-    return { rss, hwm: kb(text, 'VmHWM') / 1024, pss };
+    const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+    const rss = kb('VmRSS') / 1024;
+    const anon = (kb('RssAnon') + kb('RssShmem')) / 1024;
+    return { rss, hwm: kb('VmHWM') / 1024, anon, file: rss - anon };
   } catch {
     return null;
   }
@@ -92,17 +90,22 @@ export function measure(command: string, args: readonly string[], options: { cwd
       // `convene replay` runs the pipeline in a second process of its own (bin/convene.js): count the tree.
       const pids = processTree(child.pid);
       let rss = 0;
+      // File-backed pages (the Node binary, DuckDB's library) are mostly the same in every
+      // process of the tree: counted once, as the largest process maps them.
+      let file = 0;
       let cpuNow = 0;
       let seen = false;
       for (const pid of pids) {
         const s = procStatus(pid);
         if (!s) continue;
         seen = true;
-        rss += s.pss;
+        rss += s.anon;
+        file = Math.max(file, s.file);
         peak = Math.max(peak, s.hwm);
         cpuNow += procCpuSeconds(pid) ?? 0;
       }
       if (!seen) return;
+      rss += file;
       peak = Math.max(peak, rss);
       cpu = Math.max(cpu, cpuNow);
       samples.push([Math.round((performance.now() - started) / 100) / 10, Math.round(rss)]);
