@@ -102,17 +102,22 @@ export class DuckdbSink implements Sink {
   flush(): Promise<void> {
     return this.serial(async () => {
       if (this.closed) throw new Error('flush after close');
-      this.throwFailure();
-      // Rows may be on their way into the staging tables (held no more, not counted yet): ask for a merge whatever the counts say.
-      this.mergeWanted = true;
-      await this.drain();
-      this.throwFailure();
+      await this.mergeAll();
     });
   }
 
   /** Resolves once what was taken so far is staged and every merge asked for is done (no new merge is asked for). */
   async settled(): Promise<void> {
     await this.queue;
+    await this.drain();
+    this.throwFailure();
+  }
+
+  /** Stages and merges everything taken so far; reports a background failure. Call inside `serial`. */
+  private async mergeAll(): Promise<void> {
+    this.throwFailure();
+    // Rows may be on their way into the staging tables (held no more, not counted yet): ask for a merge whatever the counts say.
+    this.mergeWanted = true;
     await this.drain();
     this.throwFailure();
   }
@@ -164,6 +169,7 @@ export class DuckdbSink implements Sink {
       await drained;
       this.throwFailure();
     } else {
+      // Every write leaves its rows to the background (staging them is itself a database call).
       // The pipeline's work between two writes may never give the event loop a turn (its
       // promises settle as microtasks), and the database's answers arrive through the loop:
       // give it one, so the background work advances batch by batch.
@@ -265,11 +271,7 @@ export class DuckdbSink implements Sink {
     if (!spec) throw new Error(`no data table '${table}'`);
     await this.serial(async () => {
       // Rows taken before the clear belong before it.
-      this.throwFailure();
-      // Rows may be on their way into the staging tables (held no more, not counted yet): ask for a merge whatever the counts say.
-      this.mergeWanted = true;
-      await this.drain();
-      this.throwFailure();
+      await this.mergeAll();
       await this.db.transaction(() => recordAndDeleteAll(this.db, spec, this.runId));
     });
     this.withRows.delete(table);
