@@ -17,7 +17,7 @@ import type { ExportArchive } from './slack-export.archive.js';
 import { CHANNEL_FILES, DAY_FILE, openFolderExport, openZipExport } from './slack-export.archive.js';
 import { mapSlackChannel, mapSlackUser, synthesizedChannel } from './slack-export.mapping.js';
 import { dayFileMessages, readDayFile, type DayFileRequest } from './slack-export.day-file.js';
-import { defaultWorkerCount, mapOrdered } from '../../runtime/workers/ordered-pool.js';
+import { defaultWorkerCount, mapOrdered } from '../common/workers/ordered-pool.js';
 import { rememberAnalysis } from '../../operators/meeting-signals.logic.js';
 
 export const SlackExportConfig = z.object({

@@ -4,7 +4,7 @@
  * export's author zones as `[userId, tz, offsetMinutes]` rows.
  */
 import { workerData } from 'node:worker_threads';
-import { serveRequests } from '../../runtime/workers/serve.js';
+import { serveRequests } from '../common/workers/serve.js';
 import { encodeDayFile, readDayFile, type AuthorZones, type DayFileAnswer, type DayFileRequest } from './slack-export.day-file.js';
 
 const rows = (workerData as { zones?: Array<[string, string | null, number | null]> } | null)?.zones ?? [];

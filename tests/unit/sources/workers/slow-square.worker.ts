@@ -1,5 +1,5 @@
 /** Test worker: squares a number after a delay, counts in flight, and fails on request. */
-import { serveRequests } from '../../../../src/runtime/workers/serve.js';
+import { serveRequests } from '../../../../src/sources/common/workers/serve.js';
 import { InputError } from '../../../../src/core/errors.js';
 
 serveRequests<{ n: number; delayMs: number; fail?: boolean }, number>(async ({ n, delayMs, fail }) => {

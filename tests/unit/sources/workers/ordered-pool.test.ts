@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InputError } from '../../../../src/core/errors.js';
-import { defaultWorkerCount, mapOrdered } from '../../../../src/runtime/workers/ordered-pool.js';
+import { defaultWorkerCount, mapOrdered } from '../../../../src/sources/common/workers/ordered-pool.js';
 
 type Req = { n: number; delayMs: number; fail?: boolean };
 const script = new URL('./slow-square.worker.js', import.meta.url);
