@@ -255,7 +255,12 @@ export class DuckdbSink implements Sink {
   }
 
   private async discardStaged(): Promise<void> {
-    for (const spec of this.pending) await this.db.run(`DELETE FROM ${stageName(spec)}`);
+    // Dropped, not emptied: DuckDB keeps a temporary table's deleted rows in memory, so a
+    // staging table emptied by DELETE after every merge grew by what each merge had staged.
+    for (const spec of this.pending) {
+      await this.db.run(`DROP TABLE IF EXISTS ${stageName(spec)}`);
+      this.staged.delete(stageName(spec));
+    }
     this.pending.clear();
     this.pendingRows = 0;
     this.pendingProblems = [];
