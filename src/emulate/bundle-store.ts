@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { Channel } from '../core/records.js';
 import { isRecord, listInputFiles, parseJson, readText, fileStem } from '../sources/common/files.js';
-import { CHANNEL_FILES, DAY_FILE, openFolderExport, openZipExport } from '../sources/slack-export/slack-export.archive.js';
+import { CHANNEL_FILES, dayFilePath, openFolderExport, openZipExport } from '../sources/slack-export/slack-export.archive.js';
 import type { ExportArchive } from '../sources/slack-export/slack-export.archive.js';
 import { calendarIdOf } from '../sources/calendar-files/calendar-api.mapping.js';
 
@@ -105,16 +105,14 @@ export class BundleStore {
           if (kind !== 'im' && typeof raw['name'] === 'string') idByFolder.set(raw['name'], id);
         }
       }
-      for (const rel of archive.files) {
-        const parts = rel.split('/');
-        if (parts.length !== 2 || !DAY_FILE.test(parts[1]!)) continue;
-        const channelId = idByFolder.get(parts[0]!);
+      for (const { folder, days } of archive.folders) {
+        const channelId = idByFolder.get(folder);
         if (channelId === undefined) {
-          this.skipped.push(rel);
+          for (const day of days) this.skipped.push(dayFilePath(folder, day));
           continue;
         }
         const list = this.messages.get(channelId) ?? [];
-        for (const m of await readArray(rel)) if (typeof m['ts'] === 'string') list.push(m);
+        for (const day of days) for (const m of await readArray(dayFilePath(folder, day))) if (typeof m['ts'] === 'string') list.push(m);
         this.messages.set(channelId, list);
       }
       for (const list of this.messages.values()) list.sort((a, b) => compareTs(a['ts'] as string, b['ts'] as string));

@@ -13,8 +13,8 @@ import { fromPages } from '../../core/rx.js';
 import { parseJson } from '../common/files.js';
 import { chunk, EnvelopeBuilder, resumeAfter } from '../common/emit.js';
 import type { FilePosition } from '../common/emit.js';
-import type { ExportArchive } from './slack-export.archive.js';
-import { CHANNEL_FILES, DAY_FILE, openFolderExport, openZipExport } from './slack-export.archive.js';
+import type { DayFolder, ExportArchive } from './slack-export.archive.js';
+import { CHANNEL_FILES, dayFilePath, openFolderExport, openZipExport } from './slack-export.archive.js';
 import { mapSlackChannel, mapSlackUser, synthesizedChannel } from './slack-export.mapping.js';
 import { dayFileMessages, readDayFile, type DayFileRequest } from './slack-export.day-file.js';
 import { defaultWorkerCount, mapOrdered } from '../common/workers/ordered-pool.js';
@@ -56,36 +56,18 @@ async function openExport(path: string): Promise<ExportArchive> {
   return info.isDirectory() ? openFolderExport(path) : openZipExport(path);
 }
 
-interface DayFiles {
-  readonly folder: string;
-  readonly files: string[];
-}
-
-/** Day files grouped by folder; folders sorted by name, then files by name. */
-function dayFilesByFolder(files: readonly string[]): DayFiles[] {
-  const byFolder = new Map<string, string[]>();
-  for (const file of files) {
-    const parts = file.split('/');
-    if (parts.length !== 2 || !DAY_FILE.test(parts[1]!)) continue;
-    const list = byFolder.get(parts[0]!) ?? [];
-    list.push(file);
-    byFolder.set(parts[0]!, list);
-  }
-  return [...byFolder.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((folder) => ({ folder, files: byFolder.get(folder)!.sort() }));
-}
-
 type Out = Envelope;
 
 /** In reading order: a folder no metadata file lists (its channel is made up), or a day file. */
 type DayStep = { kind: 'folder'; folder: string; position: number } | { kind: 'file'; rel: string; position: number; channelId: string };
 
-function* dayFileSteps(folders: readonly DayFiles[], channelIdByFolder: ReadonlyMap<string, string>, firstPosition: number): Generator<DayStep> {
+function* dayFileSteps(folders: readonly DayFolder[], channelIdByFolder: ReadonlyMap<string, string>, firstPosition: number): Generator<DayStep> {
   let position = firstPosition;
-  for (const { folder, files } of folders) {
+  for (const { folder, days } of folders) {
     const known = channelIdByFolder.get(folder);
     if (known === undefined) yield { kind: 'folder', folder, position };
     const channelId = known ?? folder;
-    for (const rel of files) yield { kind: 'file', rel, position: position++, channelId };
+    for (const day of days) yield { kind: 'file', rel: dayFilePath(folder, day), position: position++, channelId };
   }
 }
 
@@ -175,7 +157,7 @@ async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal
 
     // Day files are read, parsed and mapped by worker threads (in order, a bounded number
     // ahead); envelopes, positions and problems are made here as before.
-    const steps = dayFileSteps(dayFilesByFolder(archive.files), channelIdByFolder, fileIndex);
+    const steps = dayFileSteps(archive.folders, channelIdByFolder, fileIndex);
     const request = async (step: DayStep): Promise<DayFileRequest | null> => {
       // Skip whole files already delivered before the resume point without reading them.
       if (step.kind !== 'file' || !b.wanted({ file: step.position, entry: Number.MAX_SAFE_INTEGER })) return null;

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { test } from 'uvu';
@@ -7,6 +8,7 @@ import type { Envelope } from '../../../src/core/envelope.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { Message } from '../../../src/core/records.js';
 import { Message as MessageSchema } from '../../../src/core/records.js';
+import { openFolderExport, openZipExport } from '../../../src/sources/slack-export/slack-export.archive.js';
 import { slackExportSource } from '../../../src/sources/slack-export/slack-export.source.js';
 import { fixturesDir } from '../../support/paths.js';
 
@@ -45,6 +47,45 @@ for (const root of [houston, viewerFolder]) {
     for (const m of messages(records)) MessageSchema.parse(m);
   });
 }
+
+test('an export lists its root files and its folders\' day files, sorted; other files in a folder are not day files', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'convene-export-'));
+  try {
+    for (const [rel, text] of [
+      ['users.json', '[]'],
+      ['channels.json', '[]'],
+      ['general/2026-03-03.json', '[]'],
+      ['general/2026-03-02.json', '[]'],
+      ['general/notes.txt', 'not a day file'],
+      ['a-b/2026-03-02.json', '[]'],
+      ['a/2026-03-02.json', '[]'],
+    ] as const) {
+      mkdirSync(join(root, rel, '..'), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    }
+    const archive = await openFolderExport(root);
+    assert.equal(archive.files, ['channels.json', 'users.json']);
+    assert.equal(archive.folders, [
+      { folder: 'a', days: ['2026-03-02.json'] },
+      { folder: 'a-b', days: ['2026-03-02.json'] },
+      { folder: 'general', days: ['2026-03-02.json', '2026-03-03.json'] },
+    ]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a zip lists the same folders and day files as its extracted folder', async () => {
+  const zip = await openZipExport(viewerZip);
+  const folder = await openFolderExport(viewerFolder);
+  try {
+    assert.ok(folder.folders.length > 0);
+    assert.equal(zip.folders, folder.folders);
+    assert.equal(zip.files, folder.files);
+  } finally {
+    zip.close();
+  }
+});
 
 test('emits people, then channels, then messages', async () => {
   const kinds = (await read(houston)).map((e) => e.kind);
