@@ -13,9 +13,9 @@ import { ResilienceConfig } from '../runtime/resilience/config.js';
 import { CacheConfig } from '../runtime/cache/api-cache.js';
 
 export const DuckdbConfig = z.object({
-  memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 512MB').optional().describe('DuckDB memory_limit for replay, run and watch, e.g. \'512MB\'; absent: 256MB (DuckDB spills to disk beyond it).'),
+  memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 512MB').optional().describe('DuckDB memory_limit for replay, run and watch, e.g. \'512MB\'; absent: 128MB (DuckDB spills to disk beyond it).'),
   threads: z.number().int().min(1).max(256).optional().describe('DuckDB threads; absent: one per core.'),
-  mergeRows: z.number().int().min(1).max(10_000_000).default(50_000).describe('Rows the sink stages before it merges them into the tables in one transaction (a checkpoint merges earlier).'),
+  mergeRows: z.number().int().min(1).max(10_000_000).default(20_000).describe('Rows the sink stages before it merges them into the tables in one transaction (a checkpoint merges earlier).'),
 });
 
 export type DuckdbConfig = z.infer<typeof DuckdbConfig>;

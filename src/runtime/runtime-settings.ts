@@ -49,9 +49,10 @@ export async function logDuckdbSettings(db: Database, logger: Logger): Promise<v
  * DuckDB's buffer pool when the config names none. DuckDB's own default is 80 % of the
  * machine's memory, which it fills with cached blocks of a growing database; the pipeline's
  * statements (merges of staged rows, read-backs, checksums) run within this and spill to disk
- * beyond it.
+ * beyond it. With staging tables of `duckdb.mergeRows` (20,000) rows, 128MB replayed scale 10
+ * as fast as 256MB did with 50,000; at 64MB the merges of a scale-1 replay ran out of memory.
  */
-export const DEFAULT_DUCKDB_MEMORY_LIMIT = '256MB';
+export const DEFAULT_DUCKDB_MEMORY_LIMIT = '128MB';
 
 /** How replay, run and watch open their database: the config's DuckDB limits, or convene's default memory limit. */
 export function duckdbOpenOptions(config: Pick<DuckdbConfig, 'memoryLimit' | 'threads'>): OpenOptions {

@@ -20,7 +20,7 @@ import { Database, type CellValue, type ColumnType } from './database.js';
 import { DATA_TABLES, migrate, PROVENANCE_COLUMNS, tableForKind, type TableSpec } from './schema.js';
 
 /** Rows staged before the sink merges them without being asked (config `duckdb.mergeRows`). */
-export const DEFAULT_MERGE_ROWS = 50_000;
+export const DEFAULT_MERGE_ROWS = 20_000;
 
 export const DuckdbSinkConfig = z.object({
   /** The database file; ':memory:' for a throw-away database. */

@@ -22,7 +22,7 @@ test('values merge as defaults < file < environment < flags, and each knows its 
   assert.is(loaded.origins.get('db'), 'file');
   assert.is(loaded.origins.get('batchSize'), 'env');
   assert.is(loaded.origins.get('logLevel'), 'flag');
-  assert.ok(describeConfig(loaded).includes('duckdb.mergeRows = 50000  (default)'));
+  assert.ok(describeConfig(loaded).includes('duckdb.mergeRows = 20000  (default)'));
 });
 
 test('environment names map to nested keys and SLACK_TOKEN fills the Slack section', () => {
