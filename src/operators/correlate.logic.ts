@@ -89,11 +89,15 @@ const SMALL_CHANNEL = 8;
 
 // Derived once per attendee list, not per message: correlation runs for every signal. The
 // instances of a series share their list (see EventIndex), so they share its set of emails too.
-const PEOPLE = new WeakMap<object, Set<string>>();
+// The cache is bounded and starts afresh when full: kept for every event a replay touched, the
+// sets grew with the calendar (their weak table alone held 2 MB of a scale-3 replay's heap).
+const PEOPLE = new Map<object, Set<string>>();
+const PEOPLE_CACHED = 20_000;
 
 function attendeeEmails(e: IndexedEvent): Set<string> {
   const cached = PEOPLE.get(e);
   if (cached) return cached;
+  if (PEOPLE.size >= PEOPLE_CACHED) PEOPLE.clear();
   let s = PEOPLE.get(e.attendees);
   if (s === undefined) {
     s = new Set<string>();
