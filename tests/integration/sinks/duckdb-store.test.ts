@@ -91,6 +91,26 @@ test('the sink merges on its own once mergeRows rows are staged', async () => {
   await sink.close();
 });
 
+test('a merge drops the staging tables it emptied; the next write stages into new ones', async () => {
+  const { batch } = sampleRecords();
+  const messages = batch.filter((e) => e.kind === 'message');
+  const sink = new DuckdbSink(join(scratch(), 'stage-drop.duckdb'), 'run-t', 2);
+  const stagingTables = async (): Promise<string[]> =>
+    (await (await sink.database()).all("SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE 'stage_%' ORDER BY table_name")).map((r) => String(r['table_name']));
+  await sink.write([messages[0]!]);
+  await sink.settled();
+  assert.equal(await stagingTables(), ['stage_messages'], 'staged, not merged yet');
+  await sink.write([messages[1]!]);
+  await sink.settled();
+  assert.is(await count(sink, 'messages'), 2);
+  // An emptied temporary table kept the memory of the rows it had held.
+  assert.equal(await stagingTables(), [], 'merged: the staging table is dropped');
+  await sink.write([messages[2] ?? messages[0]!]);
+  await sink.flush();
+  assert.is(await count(sink, 'messages'), messages.length > 2 ? 3 : 2);
+  await sink.close();
+});
+
 test('close drops what was staged and not flushed, as a crash would', async () => {
   const path = join(scratch(), 'drop.duckdb');
   const { batch } = sampleRecords();
