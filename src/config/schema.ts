@@ -16,7 +16,22 @@ export const DuckdbConfig = z.object({
   memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'a size such as 512MB').optional().describe('DuckDB memory_limit for replay, run and watch, e.g. \'512MB\'; absent: 128MB (DuckDB spills to disk beyond it).'),
   threads: z.number().int().min(1).max(256).optional().describe('DuckDB threads; absent: one per core.'),
   mergeRows: z.number().int().min(1).max(10_000_000).default(20_000).describe('Rows the sink stages before it merges them into the tables in one transaction (a checkpoint merges earlier).'),
+  settings: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .refine((s) => Object.keys(s).every((k) => !RESERVED_DUCKDB_SETTINGS.has(duckdbSettingName(k))), {
+      message: 'memory_limit, threads and access_mode have their own keys (duckdb.memoryLimit, duckdb.threads) or are set by convene',
+    })
+    .optional()
+    .describe('Other DuckDB settings for replay, run and watch, by DuckDB\'s name (camelCase is read as snake_case), e.g. {"allocator_flush_threshold": "16MB"}; see docs/performance.md for what some cost.'),
 });
+
+/** Settings `duckdb.settings` may not name: convene sets them from their own keys or itself. */
+const RESERVED_DUCKDB_SETTINGS = new Set(['memory_limit', 'max_memory', 'threads', 'worker_threads', 'access_mode']);
+
+/** A DuckDB setting's name from a config key: `allocatorFlushThreshold` (as environment names arrive) is `allocator_flush_threshold`. */
+export function duckdbSettingName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
 
 export type DuckdbConfig = z.infer<typeof DuckdbConfig>;
 

@@ -5,7 +5,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { Logger } from '../core/logger.js';
 import type { Database, OpenOptions } from '../sinks/duckdb/database.js';
-import type { DuckdbConfig } from '../config/schema.js';
+import { duckdbSettingName, type DuckdbConfig } from '../config/schema.js';
 import type { JobSettings } from './job.js';
 import type { Progress } from './progress/progress.js';
 import { MemoryCeiling } from './resources/memory-ceiling.js';
@@ -55,6 +55,7 @@ export async function logDuckdbSettings(db: Database, logger: Logger): Promise<v
 export const DEFAULT_DUCKDB_MEMORY_LIMIT = '128MB';
 
 /** How replay, run and watch open their database: the config's DuckDB limits, or convene's default memory limit. */
-export function duckdbOpenOptions(config: Pick<DuckdbConfig, 'memoryLimit' | 'threads'>): OpenOptions {
-  return { memoryLimit: config.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT, ...(config.threads ? { threads: config.threads } : {}) };
+export function duckdbOpenOptions(config: Pick<DuckdbConfig, 'memoryLimit' | 'threads' | 'settings'>): OpenOptions {
+  const settings = config.settings ? Object.fromEntries(Object.entries(config.settings).map(([k, v]) => [duckdbSettingName(k), v])) : undefined;
+  return { memoryLimit: config.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT, ...(config.threads ? { threads: config.threads } : {}), ...(settings ? { settings } : {}) };
 }

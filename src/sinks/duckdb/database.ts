@@ -18,6 +18,8 @@ export interface OpenOptions {
   /** DuckDB memory_limit, e.g. '512MB'. */
   memoryLimit?: string;
   threads?: number;
+  /** Other DuckDB settings by name, e.g. `{ allocator_flush_threshold: '16MB' }`. */
+  settings?: Readonly<Record<string, string | number | boolean>>;
   /**
    * How long to keep trying while another process holds the file (a `convene serve` reading
    * it for one request holds it for milliseconds); then DB_LOCKED. Default 3000 ms.
@@ -55,6 +57,7 @@ export class Database {
 
   static async open(path: string, options: OpenOptions = {}): Promise<Database> {
     const config: Record<string, string> = {};
+    for (const [name, value] of Object.entries(options.settings ?? {})) config[name] = String(value);
     if (options.readOnly) config['access_mode'] = 'READ_ONLY';
     if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
     if (options.threads) config['threads'] = String(options.threads);
@@ -65,7 +68,11 @@ export class Database {
         instance = await DuckDBInstance.create(path, config);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        if (!/lock/i.test(message)) throw new DatabaseError('DB_OPEN_FAILED', `cannot open the database: ${firstLine(message)}`, err, path);
+        if (!/lock/i.test(message)) {
+          const settings = Object.keys(options.settings ?? {});
+          const hint = settings.length > 0 && /option|setting|config/i.test(message) ? ` (the settings given: ${settings.join(', ')}; check duckdb.settings in the config)` : '';
+          throw new DatabaseError('DB_OPEN_FAILED', `cannot open the database: ${firstLine(message)}${hint}`, err, path);
+        }
         if (Date.now() + wait > deadline) throw new DatabaseError('DB_LOCKED', `the database is in use by another process (${firstLine(message)})`, err, path);
         await new Promise((resolve) => setTimeout(resolve, wait));
       }

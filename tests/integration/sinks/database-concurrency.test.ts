@@ -75,6 +75,24 @@ async function holdElsewhere(path: string, holdMs: number): Promise<{ exited: Pr
   return { exited };
 }
 
+test('settings given at open are the database\'s; an unknown one fails the open naming it', async () => {
+  const path = join(scratch(), 'settings.duckdb');
+  const db = await Database.open(path, { memoryLimit: '64MB', settings: { preserve_insertion_order: false, allocator_flush_threshold: '8MB' } });
+  const row = (await db.all("SELECT current_setting('preserve_insertion_order') AS keep_order, current_setting('memory_limit') AS memory"))[0]!;
+  assert.is(row['keep_order'], false);
+  assert.match(String(row['memory']), /^6[0-4]/);
+  db.close();
+  try {
+    await Database.open(path, { settings: { allocator_flush_threshhold: '8MB' } });
+    assert.unreachable('an unknown setting was accepted');
+  } catch (err) {
+    assert.instance(err, DatabaseError);
+    assert.is((err as DatabaseError).code, 'DB_OPEN_FAILED');
+    assert.match((err as Error).message, /allocator_flush_threshhold/);
+    assert.match((err as Error).message, /duckdb\.settings/);
+  }
+});
+
 test('opening a file another process holds briefly waits for it; held too long, DB_LOCKED names the file', async () => {
   const path = join(scratch(), 'held.duckdb');
   (await Database.open(path)).close();

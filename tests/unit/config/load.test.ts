@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { ConveneError } from '../../../src/core/errors.js';
 import { configFromEnv, describeConfig, loadConfig } from '../../../src/config/load.js';
 import { configReference } from '../../../src/config/reference.js';
+import { duckdbOpenOptions } from '../../../src/runtime/runtime-settings.js';
 import { repoRoot, scratch } from '../../support/paths.js';
 
 function fileWith(body: unknown): string {
@@ -51,6 +52,28 @@ test('every problem is reported at once, by key path', () => {
     const e = err as ConveneError;
     assert.is(e.code, 'CONFIG_INVALID');
     for (const path of ['db:', '"extra"', 'sources.slack-web.token:', 'sources.slack-web.concurrency:', 'sources.nope:']) assert.ok(e.message.includes(path), `${path} not named in ${e.message}`);
+  }
+});
+
+test('duckdb.settings pass other DuckDB settings by name; environment names arrive camelCase and open as snake_case', () => {
+  const file = fileWith({ duckdb: { settings: { allocator_flush_threshold: '16MB', preserve_insertion_order: false } } });
+  const fromFile = loadConfig({ file, env: {} }).config.duckdb;
+  assert.equal(duckdbOpenOptions(fromFile).settings, { allocator_flush_threshold: '16MB', preserve_insertion_order: false });
+  const fromEnv = loadConfig({ env: { CONVENE_DUCKDB__SETTINGS__ALLOCATOR_BACKGROUND_THREADS: 'true' }, cwd: scratch() }).config.duckdb;
+  assert.equal(duckdbOpenOptions(fromEnv).settings, { allocator_background_threads: true });
+  assert.is(duckdbOpenOptions({}).settings, undefined);
+});
+
+test('duckdb.settings may not name what convene sets from its own keys', () => {
+  for (const name of ['memory_limit', 'threads', 'accessMode']) {
+    try {
+      loadConfig({ file: fileWith({ duckdb: { settings: { [name]: '1' } } }), env: {} });
+      assert.unreachable(`loadConfig accepted duckdb.settings.${name}`);
+    } catch (err) {
+      assert.instance(err, ConveneError);
+      assert.is((err as ConveneError).code, 'CONFIG_INVALID');
+      assert.match((err as ConveneError).message, /duckdb\.settings.*duckdb\.memoryLimit/s);
+    }
   }
 });
 
