@@ -8,6 +8,10 @@
  * so DuckDB's native memory counts), and the replay's time per stage. The replay's
  * `convene validate` checksums are kept, so two bench runs show whether results changed.
  *
+ * `--repeat N` measures each scale N times, the replay and the floor alternating, and reports the
+ * median of each (the run with the median time, and the median peak); every run is kept in the
+ * results file. On this 2-core machine one scale-1 replay varies by 20 % or more from run to run.
+ *
  * `--live` adds live collection: `convene run` against `convene emulate` enforcing Slack's
  * tiers (time compressed), reporting the requests made against the bound the tiers allow.
  *
@@ -34,10 +38,11 @@ interface Flags {
   live: boolean;
   floor: boolean;
   replay: boolean;
+  repeat: number;
 }
 
 function parseFlags(argv: readonly string[]): Flags {
-  const flags: Flags = { scales: [1], seed: 1, json: false, cache: '/tmp/convene-bench', live: false, floor: true, replay: true };
+  const flags: Flags = { scales: [1], seed: 1, json: false, cache: '/tmp/convene-bench', live: false, floor: true, replay: true, repeat: 1 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -52,17 +57,25 @@ function parseFlags(argv: readonly string[]): Flags {
     else if (a === '--live') flags.live = true;
     else if (a === '--no-floor') flags.floor = false;
     else if (a === '--no-replay') flags.replay = false;
+    else if (a === '--repeat') flags.repeat = Number(value());
     else if (a === '--help' || a === '-h') usage(null);
     else usage(`unknown flag ${a}`);
   }
   if (flags.scales.some((s) => !(s > 0)) || !Number.isInteger(flags.seed)) usage('--scale takes positive numbers, --seed an integer');
+  if (!Number.isInteger(flags.repeat) || flags.repeat < 1) usage('--repeat takes a whole number of runs, 1 or more');
   return flags;
 }
 
 function usage(problem: string | null): never {
   if (problem) process.stderr.write(`bench: ${problem}\n`);
-  process.stderr.write('usage: npm run bench -- [--scale X[,Y...]] [--seed N] [--json] [--cache DIR] [--live] [--no-floor] [--no-replay]\n');
+  process.stderr.write('usage: npm run bench -- [--scale X[,Y...]] [--seed N] [--json] [--cache DIR] [--live] [--no-floor] [--no-replay] [--repeat N]\n');
   process.exit(problem ? 2 : 0);
+}
+
+export interface RunFigures {
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
 }
 
 export interface ScaleResult {
@@ -85,6 +98,8 @@ export interface ScaleResult {
     rssSamples: Array<[number, number]>;
   } | null;
   floor: { seconds: number; cpuSeconds: number; peakRssMb: number; rows: number } | null;
+  /** Every run with --repeat, in the order run (the replay and the floor alternate). */
+  runs: { replay: RunFigures[]; floor: RunFigures[] };
   /** Replay time / floor time. */
   ratio: number | null;
   load: { before: number[]; after: number[] };
@@ -116,33 +131,56 @@ async function benchScale(flags: Flags, scale: number): Promise<ScaleResult> {
   const { bundle, seconds: generatedSeconds } = await ensureBundle(flags, scale);
   const work = join(flags.cache, 'work');
   mkdirSync(work, { recursive: true });
-  const result: ScaleResult = { scale, seed: flags.seed, bundle, generatedSeconds, records: null, replay: null, floor: null, ratio: null, load };
+  const result: ScaleResult = { scale, seed: flags.seed, bundle, generatedSeconds, records: null, replay: null, floor: null, ratio: null, load, runs: { replay: [], floor: [] } };
 
-  if (flags.replay) {
-    const db = join(work, `replay-s${scale}.duckdb`);
-    rmSync(db, { force: true });
-    rmSync(`${db}.wal`, { force: true });
-    warmPageCache(bundle);
-    say(flags, `replaying scale ${scale} ...`);
-    const stages: Record<string, number> = {};
-    let records: number | null = null;
-    const m = await measure(process.execPath, [cli, 'replay', bundle, '--db', db, '--full-refresh'], {
-      cwd: root,
-      onLine: (line) => {
-        const s = STAGE_LINE.exec(line);
-        if (s) stages[s[1]!] = Number(s[2]);
-        const t = TOTAL_LINE.exec(line);
-        if (t) records = Number(t[1]);
-        say(flags, `  ${line}`);
-      },
-    });
-    if (m.status !== 0) fail('convene replay', m);
-    const v = await measure(process.execPath, [cli, 'validate', '--db', db, '--json'], { cwd: root });
-    const checksums = (JSON.parse(v.stdout) as { tables: Record<string, { rows: number; checksum: string }> }).tables;
-    const digest = createHash('sha256').update(JSON.stringify(Object.entries(checksums).sort(([a], [b]) => (a < b ? -1 : 1)))).digest('hex').slice(0, 16);
-    result.records = records;
-    const n = records as number | null;
-    result.replay = {
+  const replays: Array<NonNullable<ScaleResult['replay']>> = [];
+  const floors: Array<NonNullable<ScaleResult['floor']>> = [];
+  for (let run = 1; run <= flags.repeat; run++) {
+    const of = flags.repeat > 1 ? ` (run ${run} of ${flags.repeat})` : '';
+    if (flags.replay) {
+      const r = await replayOnce(flags, scale, bundle, work, of);
+      result.records = r.records;
+      replays.push(r.replay);
+      if (r.replay.digest !== replays[0]!.digest) throw new Error(`scale ${scale}: run ${run} stored other results than run 1 (digest ${r.replay.digest}, not ${replays[0]!.digest})`);
+    }
+    if (flags.floor) floors.push(await floorOnce(flags, scale, bundle, work, of));
+  }
+  result.runs = { replay: replays.map(figures), floor: floors.map(figures) };
+  if (replays.length > 0) result.replay = { ...medianRun(replays), peakRssMb: median(replays.map((r) => r.peakRssMb)) };
+  if (floors.length > 0) result.floor = { ...medianRun(floors), peakRssMb: median(floors.map((r) => r.peakRssMb)) };
+  if (result.replay && result.floor) result.ratio = round(result.replay.seconds / result.floor.seconds);
+  load.after = loadavg().map((x) => Math.round(x * 100) / 100);
+  return result;
+}
+
+async function replayOnce(flags: Flags, scale: number, bundle: string, work: string, of: string): Promise<{ records: number | null; replay: NonNullable<ScaleResult['replay']> }> {
+  const db = join(work, `replay-s${scale}.duckdb`);
+  rmSync(db, { force: true });
+  rmSync(`${db}.wal`, { force: true });
+  warmPageCache(bundle);
+  say(flags, `replaying scale ${scale}${of} ...`);
+  const stages: Record<string, number> = {};
+  let records: number | null = null;
+  const m = await measure(process.execPath, [cli, 'replay', bundle, '--db', db, '--full-refresh'], {
+    cwd: root,
+    onLine: (line) => {
+      const s = STAGE_LINE.exec(line);
+      if (s) stages[s[1]!] = Number(s[2]);
+      const t = TOTAL_LINE.exec(line);
+      if (t) records = Number(t[1]);
+      say(flags, `  ${line}`);
+    },
+  });
+  if (m.status !== 0) fail('convene replay', m);
+  const v = await measure(process.execPath, [cli, 'validate', '--db', db, '--json'], { cwd: root });
+  const checksums = (JSON.parse(v.stdout) as { tables: Record<string, { rows: number; checksum: string }> }).tables;
+  const digest = createHash('sha256').update(JSON.stringify(Object.entries(checksums).sort(([a], [b]) => (a < b ? -1 : 1)))).digest('hex').slice(0, 16);
+  rmSync(db, { force: true });
+  rmSync(`${db}.wal`, { force: true });
+  const n = records as number | null;
+  return {
+    records: n,
+    replay: {
       seconds: round(m.seconds),
       cpuSeconds: m.cpuSeconds,
       peakRssMb: m.peakRssMb,
@@ -152,25 +190,36 @@ async function benchScale(flags: Flags, scale: number): Promise<ScaleResult> {
       checksums,
       digest,
       rssSamples: thin(m.samples, 60),
-    };
-    rmSync(db, { force: true });
-    rmSync(`${db}.wal`, { force: true });
-  }
+    },
+  };
+}
 
-  if (flags.floor) {
-    const db = join(work, `floor-s${scale}.duckdb`);
-    warmPageCache(bundle);
-    say(flags, `DuckDB read_json floor, scale ${scale} ...`);
-    const m = await measure(process.execPath, [join(here, 'floor.js'), bundle, db], { cwd: root });
-    if (m.status !== 0) fail('floor', m);
-    const out = JSON.parse(m.stdout) as { rows: number; seconds: number };
-    result.floor = { seconds: round(m.seconds), cpuSeconds: m.cpuSeconds, peakRssMb: m.peakRssMb, rows: out.rows };
-    rmSync(db, { force: true });
-    rmSync(`${db}.wal`, { force: true });
-  }
-  if (result.replay && result.floor) result.ratio = round(result.replay.seconds / result.floor.seconds);
-  load.after = loadavg().map((x) => Math.round(x * 100) / 100);
-  return result;
+async function floorOnce(flags: Flags, scale: number, bundle: string, work: string, of: string): Promise<NonNullable<ScaleResult['floor']>> {
+  const db = join(work, `floor-s${scale}.duckdb`);
+  warmPageCache(bundle);
+  say(flags, `DuckDB read_json floor, scale ${scale}${of} ...`);
+  const m = await measure(process.execPath, [join(here, 'floor.js'), bundle, db], { cwd: root });
+  if (m.status !== 0) fail('floor', m);
+  const out = JSON.parse(m.stdout) as { rows: number; seconds: number };
+  rmSync(db, { force: true });
+  rmSync(`${db}.wal`, { force: true });
+  return { seconds: round(m.seconds), cpuSeconds: m.cpuSeconds, peakRssMb: m.peakRssMb, rows: out.rows };
+}
+
+function figures(r: RunFigures): RunFigures {
+  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMb: r.peakRssMb };
+}
+
+/** The run with the median time (of an even number, the faster of the middle two). */
+function medianRun<T extends { seconds: number }>(runs: readonly T[]): T {
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/** The median of some figures (of an even number, the lower of the middle two). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 /**
@@ -225,6 +274,10 @@ function table(results: readonly ScaleResult[], live: LiveResult | null): string
     if (!r.replay) continue;
     const stages = Object.entries(r.replay.stages).map(([k, s]) => `${k} ${s.toFixed(1)} s`).join(', ');
     out.push(`scale ${r.scale}: stages ${stages}; results digest ${r.replay.digest}`);
+    if (r.runs.replay.length > 1 || r.runs.floor.length > 1) {
+      const list = (runs: readonly RunFigures[]): string => runs.map((x) => `${x.seconds.toFixed(1)} s / ${x.peakRssMb} MB`).join(', ');
+      out.push(`scale ${r.scale}: medians of ${Math.max(r.runs.replay.length, r.runs.floor.length)} runs; replay ${list(r.runs.replay)}; floor ${list(r.runs.floor)}`);
+    }
     if (base && r.scale !== 1 && base.microsPerRecord && r.replay.microsPerRecord) {
       out.push(`scale ${r.scale} vs 1: time per record ${(r.replay.microsPerRecord / base.microsPerRecord).toFixed(2)}x, peak RSS ${(r.replay.peakRssMb / base.peakRssMb).toFixed(2)}x`);
     }
