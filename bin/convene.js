@@ -49,6 +49,15 @@ if (heapMb > 0 && Number.isFinite(heapMb)) {
     });
   }
   child.on('exit', (code, signal) => {
+    if (signal === 'SIGABRT') {
+      // What V8 does when the heap reaches its limit: it prints "JavaScript heap out of memory"
+      // with a native stack, and aborts. Say what it means and what to change.
+      process.stderr.write(
+        `convene: the pipeline's process aborted. If the lines above say "JavaScript heap out of memory", it reached its heap limit ` +
+          `(resources.heapLimitMB, now ${heapMb} MB): raise it, e.g. CONVENE_RESOURCES__HEAP_LIMIT_MB=${heapMb * 2}, and run the same command ` +
+          `again; replay and run resume from their last checkpoint.\n`,
+      );
+    }
     if (signal) {
       // End the way the child ended, so whoever started convene sees the same signal.
       process.removeAllListeners(signal);

@@ -1,7 +1,8 @@
 /**
  * The commands that run the pipeline run it in a second process started with a V8 heap limit
  * (`resources.heapLimitMB`, bin/convene.js): the limit reaches the pipeline, 0 turns it off,
- * NODE_OPTIONS wins, and killing the command (even with SIGKILL) ends the pipeline with it.
+ * NODE_OPTIONS wins, running out of it is explained, and killing the command (even with SIGKILL)
+ * ends the pipeline with it.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -36,6 +37,17 @@ test('the pipeline runs with the configured heap limit; 0 leaves V8 its own', ()
   assert.ok(unlimited > 1000, `heap limit ${unlimited} MB without one`);
   const own = loggedHeapLimit({ NODE_OPTIONS: '--max-old-space-size=300' });
   assert.ok(own >= 300 && own < 400, `NODE_OPTIONS wins: ${own} MB`);
+});
+
+test('a pipeline that runs out of its heap ends with SIGABRT and a message naming the limit and how to raise it', () => {
+  const r = spawnSync(process.execPath, [cliPath, 'replay', bundle, '--db', join(dir, 'oom.duckdb'), '--quiet'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, CONVENE_RESOURCES__HEAP_LIMIT_MB: '16' },
+  });
+  assert.is(r.signal, 'SIGABRT', `status ${r.status}, signal ${r.signal}`);
+  assert.match(r.stderr, /JavaScript heap out of memory/);
+  assert.match(r.stderr, /convene: the pipeline's process aborted\..*resources\.heapLimitMB, now 16 MB.*CONVENE_RESOURCES__HEAP_LIMIT_MB=32/s);
 });
 
 const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
