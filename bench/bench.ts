@@ -276,7 +276,8 @@ function table(results: readonly ScaleResult[], live: LiveResult | null): string
     out.push(`scale ${r.scale}: stages ${stages}; results digest ${r.replay.digest}`);
     if (r.runs.replay.length > 1 || r.runs.floor.length > 1) {
       const list = (runs: readonly RunFigures[]): string => runs.map((x) => `${x.seconds.toFixed(1)} s / ${x.peakRssMb} MB`).join(', ');
-      out.push(`scale ${r.scale}: medians of ${Math.max(r.runs.replay.length, r.runs.floor.length)} runs; replay ${list(r.runs.replay)}; floor ${list(r.runs.floor)}`);
+      const sides = [r.runs.replay.length > 0 ? `replay ${list(r.runs.replay)}` : null, r.runs.floor.length > 0 ? `floor ${list(r.runs.floor)}` : null].filter((x) => x !== null);
+      out.push(`scale ${r.scale}: medians of ${Math.max(r.runs.replay.length, r.runs.floor.length)} runs; ${sides.join('; ')}`);
     }
     if (base && r.scale !== 1 && base.microsPerRecord && r.replay.microsPerRecord) {
       out.push(`scale ${r.scale} vs 1: time per record ${(r.replay.microsPerRecord / base.microsPerRecord).toFixed(2)}x, peak RSS ${(r.replay.peakRssMb / base.peakRssMb).toFixed(2)}x`);
