@@ -2,7 +2,7 @@
  * The commands that run the pipeline run it in a second process started with a V8 heap limit
  * (`resources.heapLimitMB`, bin/convene.js): the limit reaches the pipeline, 0 turns it off,
  * NODE_OPTIONS wins, running out of it is explained, and killing the command (even with SIGKILL)
- * ends the pipeline with it.
+ * ends the pipeline with it. A replay, which reads files, does not load the API client packages.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -48,6 +48,22 @@ test('a pipeline that runs out of its heap ends with SIGABRT and a message namin
   assert.is(r.signal, 'SIGABRT', `status ${r.status}, signal ${r.signal}`);
   assert.match(r.stderr, /JavaScript heap out of memory/);
   assert.match(r.stderr, /convene: the pipeline's process aborted\..*resources\.heapLimitMB, now 16 MB.*CONVENE_RESOURCES__HEAP_LIMIT_MB=32/s);
+});
+
+test('a replay loads neither the googleapis packages nor @slack/web-api (files only)', () => {
+  // Preloaded into the replay's process: at exit, which CommonJS modules it loaded.
+  const probe = `import{createRequire}from'node:module';process.on('exit',()=>{const k=Object.keys(createRequire(process.cwd()+'/').cache);process.stderr.write('loaded '+JSON.stringify({all:k.length,google:k.filter((x)=>x.includes('/node_modules/@googleapis/')).length,slack:k.filter((x)=>x.includes('/node_modules/@slack/web-api/')).length})+'\\n')})`;
+  const r = spawnSync(process.execPath, [cliPath, 'replay', bundle, '--db', join(dir, 'modules.duckdb'), '--quiet'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, CONVENE_RESOURCES__HEAP_LIMIT_MB: '0', NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(probe)}` },
+  });
+  assert.is(r.status, 0, r.stderr);
+  const m = /loaded (\{.*\})/.exec(r.stderr);
+  assert.ok(m, r.stderr);
+  const loaded = JSON.parse(m![1]!) as { all: number; google: number; slack: number };
+  assert.ok(loaded.all > 100, `the probe saw ${loaded.all} modules`);
+  assert.equal({ google: loaded.google, slack: loaded.slack }, { google: 0, slack: 0 });
 });
 
 const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));

@@ -9,9 +9,7 @@
  * changes.list has no validator beyond its page token and lives for maxAge.
  */
 import { createHash } from 'node:crypto';
-import { admin } from '@googleapis/admin';
-import { auth, calendar } from '@googleapis/calendar';
-import { drive } from '@googleapis/drive';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import type { ApiCallGate } from '../../core/component.js';
 import type { AnswerRequest, ApiAnswers, Conditional } from '../../core/api-answers.js';
@@ -89,7 +87,27 @@ function conditionalOptions(etag: string | null): ConditionalOptions {
   return etag === null ? {} : { headers: { 'If-None-Match': etag }, validateStatus: (status) => (status >= 200 && status < 300) || status === 304 };
 }
 
-type Credentials = InstanceType<typeof auth.OAuth2> | InstanceType<typeof auth.JWT>;
+type GoogleApis = Pick<typeof import('@googleapis/calendar'), 'auth' | 'calendar'> & Pick<typeof import('@googleapis/drive'), 'drive'> & Pick<typeof import('@googleapis/admin'), 'admin'>;
+type Credentials = InstanceType<GoogleApis['auth']['OAuth2']> | InstanceType<GoogleApis['auth']['JWT']>;
+
+let googleApis: GoogleApis | undefined;
+
+/**
+ * The googleapis packages, loaded when the first client is made, so that commands that read
+ * files only (replay, query, validate) do not load them: with @slack/web-api they add about
+ * 20 MB of resident memory to a process that loads them alone. They are CommonJS, so `require`
+ * loads them synchronously.
+ */
+function loadGoogleApis(): GoogleApis {
+  if (googleApis === undefined) {
+    const require = createRequire(import.meta.url);
+    const { auth, calendar } = require('@googleapis/calendar') as typeof import('@googleapis/calendar');
+    const { drive } = require('@googleapis/drive') as typeof import('@googleapis/drive');
+    const { admin } = require('@googleapis/admin') as typeof import('@googleapis/admin');
+    googleApis = { auth, calendar, drive, admin };
+  }
+  return googleApis;
+}
 
 const FILE_FIELDS = 'id,name,mimeType,owners(emailAddress,displayName),createdTime,modifiedTime,webViewLink,parents,trashed';
 
@@ -102,6 +120,7 @@ function objects(v: unknown): Json[] {
 }
 
 export function createGoogleClient(options: GoogleClientOptions): GoogleClient {
+  const { auth, calendar, drive, admin } = loadGoogleApis();
   const cfg = options.auth;
   const credentials = new Map<string, Credentials>();
   const credentialsFor = (api: keyof typeof SCOPES, subject: string | undefined): Credentials => {

@@ -8,12 +8,22 @@
  * are not cached: they are asked only when a thread's reply_count/latest_reply changed.
  */
 import { createHash } from 'node:crypto';
-import slackWebApi from '@slack/web-api';
+import { createRequire } from 'node:module';
 import type { ApiCallGate } from '../../core/component.js';
 import { activityLifetime, type AnswerRequest, type ApiAnswers } from '../../core/api-answers.js';
 import { translateSlackError } from './slack-web.errors.js';
 
-const { WebClient, LogLevel } = slackWebApi;
+type SlackWebApi = typeof import('@slack/web-api');
+let slackWebApi: SlackWebApi | undefined;
+
+/**
+ * @slack/web-api, loaded when the first client is made, so that commands that read files only
+ * do not load it (see loadGoogleApis). It is CommonJS, so `require` loads it synchronously.
+ */
+function loadSlackWebApi(): SlackWebApi {
+  slackWebApi ??= createRequire(import.meta.url)('@slack/web-api') as SlackWebApi;
+  return slackWebApi;
+}
 
 export type Json = Record<string, unknown>;
 
@@ -72,6 +82,7 @@ function list(result: Json, field: string): Json[] {
 }
 
 export function createSlackClient(options: SlackClientOptions): SlackClient {
+  const { WebClient, LogLevel } = loadSlackWebApi();
   const web = new WebClient(options.token, {
     ...(options.apiUrl === undefined ? {} : { slackApiUrl: options.apiUrl }),
     rejectRateLimitedCalls: true,
