@@ -18,7 +18,7 @@ let slackWebApi: SlackWebApi | undefined;
 
 /**
  * @slack/web-api, loaded when the first client is made, so that commands that read files only
- * do not load it (see loadGoogleApis). It is CommonJS, so `require` loads it synchronously.
+ * do not load it (as google-api.client.ts does with the googleapis packages). It is CommonJS, so `require` loads it synchronously.
  */
 function loadSlackWebApi(): SlackWebApi {
   slackWebApi ??= createRequire(import.meta.url)('@slack/web-api') as SlackWebApi;
