@@ -4,7 +4,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DuckDBConnection, DuckDBInstance, timestampValue, type DuckDBAppender, type DuckDBPreparedStatement, type DuckDBResultReader, type DuckDBValue } from '@duckdb/node-api';
-import { DatabaseError } from '../../core/errors.js';
+import { ConveneError, DatabaseError } from '../../core/errors.js';
 
 export type SqlParam = string | number | boolean | null | bigint;
 export type Row = Record<string, unknown>;
@@ -69,9 +69,11 @@ export class Database {
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         if (!/lock/i.test(message)) {
-          const settings = Object.keys(options.settings ?? {});
-          const hint = settings.length > 0 && /option|setting|config/i.test(message) ? ` (the settings given: ${settings.join(', ')}; check duckdb.settings in the config)` : '';
-          throw new DatabaseError('DB_OPEN_FAILED', `cannot open the database: ${firstLine(message)}${hint}`, err, path);
+          const refused = await refusedSettings(options.settings ?? {});
+          if (refused.length > 0) {
+            throw new ConveneError('CONFIG_INVALID', `DuckDB refuses ${refused.map((r) => `duckdb.settings.${r.name} (${r.reason})`).join(', ')}`, { cause: err, subject: 'duckdb.settings' });
+          }
+          throw new DatabaseError('DB_OPEN_FAILED', `cannot open the database: ${firstLine(message)}`, err, path);
         }
         if (Date.now() + wait > deadline) throw new DatabaseError('DB_LOCKED', `the database is in use by another process (${firstLine(message)})`, err, path);
         await new Promise((resolve) => setTimeout(resolve, wait));
@@ -228,6 +230,22 @@ function appendCell(appender: DuckDBAppender, type: ColumnType, value: CellValue
       return appender.appendTimestamp(timestampValue(BigInt(Math.trunc(ms)) * 1000n));
     }
   }
+}
+
+/**
+ * Which of these settings DuckDB refuses, each tried alone on an in-memory database: its
+ * answer to a bad value names no setting ("Failed to set config").
+ */
+async function refusedSettings(settings: Readonly<Record<string, string | number | boolean>>): Promise<Array<{ name: string; reason: string }>> {
+  const refused: Array<{ name: string; reason: string }> = [];
+  for (const [name, value] of Object.entries(settings)) {
+    try {
+      (await DuckDBInstance.create(':memory:', { [name]: String(value) })).closeSync();
+    } catch (err) {
+      refused.push({ name, reason: firstLine(err instanceof Error ? err.message : String(err)) });
+    }
+  }
+  return refused;
 }
 
 function firstLine(s: string): string {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { DatabaseError } from '../../../src/core/errors.js';
+import { ConveneError, DatabaseError } from '../../../src/core/errors.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Database } from '../../../src/sinks/duckdb/database.js';
@@ -75,21 +75,27 @@ async function holdElsewhere(path: string, holdMs: number): Promise<{ exited: Pr
   return { exited };
 }
 
-test('settings given at open are the database\'s; an unknown one fails the open naming it', async () => {
+test('settings given at open are the database\'s; an unknown one or a bad value fails the open as a config error naming it', async () => {
   const path = join(scratch(), 'settings.duckdb');
   const db = await Database.open(path, { memoryLimit: '64MB', settings: { preserve_insertion_order: false, allocator_flush_threshold: '8MB' } });
   const row = (await db.all("SELECT current_setting('preserve_insertion_order') AS keep_order, current_setting('memory_limit') AS memory"))[0]!;
   assert.is(row['keep_order'], false);
   assert.match(String(row['memory']), /^6[0-4]/);
   db.close();
-  try {
-    await Database.open(path, { settings: { allocator_flush_threshhold: '8MB' } });
-    assert.unreachable('an unknown setting was accepted');
-  } catch (err) {
-    assert.instance(err, DatabaseError);
-    assert.is((err as DatabaseError).code, 'DB_OPEN_FAILED');
-    assert.match((err as Error).message, /allocator_flush_threshhold/);
-    assert.match((err as Error).message, /duckdb\.settings/);
+  for (const [settings, named] of [
+    [{ allocator_flush_threshhold: '8MB', preserve_insertion_order: false }, /^DuckDB refuses duckdb\.settings\.allocator_flush_threshhold \(.*not recognized.*\)$/],
+    // DuckDB's own answer to a bad value names no setting.
+    [{ preserve_insertion_order: false, allocator_flush_threshold: 'lots' }, /^DuckDB refuses duckdb\.settings\.allocator_flush_threshold \(.*\)$/],
+  ] as const) {
+    try {
+      await Database.open(path, { settings });
+      assert.unreachable('a bad setting was accepted');
+    } catch (err) {
+      assert.instance(err, ConveneError);
+      assert.is((err as ConveneError).code, 'CONFIG_INVALID');
+      assert.is((err as ConveneError).subject, 'duckdb.settings');
+      assert.match((err as Error).message, named);
+    }
   }
 });
 
