@@ -12,7 +12,10 @@
  * strings that repeat across events (emails, names, titles and descriptions of recurring
  * events, calendar ids, time zones, conference links) and attendee and organizer objects are
  * shared, and no kept string is a slice of another: a field parsed out of an ICS file would
- * otherwise keep the whole file's text alive.
+ * otherwise keep the whole file's text alive. An event's four times live in one Float64Array
+ * per index, not on the event: a time kept on an object is a boxed number (16 bytes and a
+ * pointer each, about 90 bytes an event with the times' slots), the largest part of the index at
+ * scale 10.
  */
 import type { Millis } from '../core/envelope.js';
 import type { Attendee, CalendarEvent } from '../core/records.js';
@@ -112,41 +115,123 @@ class Interner {
     return own;
   }
 
-  /** The event as the index keeps it: strings and people shared, the Drive ids of its description and location. */
-  event(e: CalendarEvent): IndexedEvent {
+  /** The event's fields as the index keeps them (strings and people shared, the Drive ids of its description and location), with its times in `slot` of `times`. */
+  event(e: CalendarEvent, times: TimeColumns, slot: number): KeptEvent {
     const description = e.description !== null && e.description.length > DESCRIPTION_CHARS ? e.description.slice(0, DESCRIPTION_CHARS) : e.description;
     const documents = description === null && e.location === null ? NONE : driveIdsIn(`${description ?? ''} ${e.location ?? ''}`);
     const recurringEventId = this.str(e.recurringEventId);
-    return kept({
-      id: this.str(e.id),
-      calendarId: this.str(e.calendarId),
+    times.set(slot, e.start, e.end, e.created, e.updated);
+    return new KeptEvent(
+      this.str(e.id),
+      this.str(e.calendarId),
       recurringEventId,
-      summary: this.str(e.summary),
-      start: e.start,
-      end: e.end,
-      allDay: e.allDay,
-      status: e.status,
-      eventType: this.str(e.eventType),
-      organizer: this.organizer(e.organizer),
-      attendees: this.attendeeList(recurringEventId, e.attendees.map((a) => this.attendee(a))),
-      conferenceLinks: this.links(e.conferenceLinks),
-      created: e.created,
-      updated: e.updated,
-      documents: documents.length === 0 ? NONE : documents.map((d) => this.str(d)),
-    });
+      this.str(e.summary),
+      e.allDay,
+      e.status,
+      this.str(e.eventType),
+      this.organizer(e.organizer),
+      this.attendeeList(recurringEventId, e.attendees.map((a) => this.attendee(a))),
+      this.links(e.conferenceLinks),
+      documents.length === 0 ? NONE : documents.map((d) => this.str(d)),
+      times,
+      slot,
+    );
   }
 }
 
+/** Start, end, created and updated of each event of an index, by slot; null (created, updated) is NaN. */
+class TimeColumns {
+  data = new Float64Array(4 * 1024);
+  private used = 0;
+
+  /** A new slot. */
+  take(): number {
+    if (4 * (this.used + 1) > this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    return this.used++;
+  }
+
+  set(slot: number, start: Millis, end: Millis, created: Millis | null, updated: Millis | null): void {
+    const at = 4 * slot;
+    this.data[at] = start;
+    this.data[at + 1] = end;
+    this.data[at + 2] = created ?? Number.NaN;
+    this.data[at + 3] = updated ?? Number.NaN;
+  }
+}
+
+function nullable(t: number): Millis | null {
+  return Number.isNaN(t) ? null : t;
+}
+
 /**
- * The event as one object literal with every field in place: an object made by spreading
- * another keeps most of its fields in a separate property array, about 160 bytes more per event.
+ * An event as the index keeps it: its fields, and its times read from the index's columns. An
+ * event replaced by a newer copy of itself (see EventIndex.add) keeps its slot, so an object
+ * still held from before reads the newer copy's times.
  */
-function kept(e: IndexedEvent): IndexedEvent {
-  return {
-    id: e.id, calendarId: e.calendarId, recurringEventId: e.recurringEventId, summary: e.summary, start: e.start, end: e.end, allDay: e.allDay,
-    status: e.status, eventType: e.eventType, organizer: e.organizer, attendees: e.attendees, conferenceLinks: e.conferenceLinks, created: e.created,
-    updated: e.updated, documents: e.documents,
-  };
+class KeptEvent implements IndexedEvent {
+  constructor(
+    readonly id: string,
+    readonly calendarId: string,
+    readonly recurringEventId: string | null,
+    readonly summary: string | null,
+    readonly allDay: boolean,
+    readonly status: CalendarEvent['status'],
+    readonly eventType: CalendarEvent['eventType'],
+    readonly organizer: CalendarEvent['organizer'],
+    readonly attendees: Attendee[],
+    readonly conferenceLinks: string[],
+    readonly documents: readonly string[],
+    private readonly times: TimeColumns,
+    readonly slot: number,
+  ) {}
+
+  get start(): Millis {
+    return this.times.data[4 * this.slot]!;
+  }
+
+  get end(): Millis {
+    return this.times.data[4 * this.slot + 1]!;
+  }
+
+  get created(): Millis | null {
+    return nullable(this.times.data[4 * this.slot + 2]!);
+  }
+
+  get updated(): Millis | null {
+    return nullable(this.times.data[4 * this.slot + 3]!);
+  }
+
+  /** The same event with other fields (and this event's slot). */
+  with(changes: Partial<Pick<KeptEvent, 'id' | 'attendees' | 'conferenceLinks'>>): KeptEvent {
+    return new KeptEvent(
+      changes.id ?? this.id,
+      this.calendarId,
+      this.recurringEventId,
+      this.summary,
+      this.allDay,
+      this.status,
+      this.eventType,
+      this.organizer,
+      changes.attendees ?? this.attendees,
+      changes.conferenceLinks ?? this.conferenceLinks,
+      this.documents,
+      this.times,
+      this.slot,
+    );
+  }
+
+  /** The plain fields, for printing and JSON (the times are not own properties). */
+  toJSON(): IndexedEvent {
+    return {
+      id: this.id, calendarId: this.calendarId, recurringEventId: this.recurringEventId, summary: this.summary, start: this.start, end: this.end,
+      allDay: this.allDay, status: this.status, eventType: this.eventType, organizer: this.organizer, attendees: this.attendees,
+      conferenceLinks: this.conferenceLinks, created: this.created, updated: this.updated, documents: this.documents,
+    };
+  }
 }
 
 /**
@@ -270,7 +355,8 @@ export function conferenceKeysOf(e: Pick<CalendarEvent, 'conferenceLinks'>): rea
 }
 
 export class EventIndex {
-  private readonly events = new Map<string, IndexedEvent>();
+  private readonly events = new Map<string, KeptEvent>();
+  private readonly times = new TimeColumns();
   private readonly byKey = new Postings();
   /** Built from `events` on the first query after a change (see build). */
   private sorted: IndexedEvent[] = [];
@@ -287,22 +373,22 @@ export class EventIndex {
     // The map's key, held by the conference-key postings: one string, sharing no file's text.
     const twin = this.intern.str(twinKey(e.id));
     const current = this.events.get(twin);
-    let next: IndexedEvent;
+    let next: KeptEvent;
     if (current === undefined) {
-      next = this.intern.event(e);
+      next = this.intern.event(e, this.times, this.times.take());
     } else {
-      const base = preferred(current, e) === current ? current : this.intern.event(e);
+      // A copy of an event already kept takes over its slot (see KeptEvent).
+      const base = preferred(current, e) === current ? current : this.intern.event(e, this.times, current.slot);
       const links = [...new Set([...current.conferenceLinks, ...e.conferenceLinks])];
       const sameLinks = links.length === current.conferenceLinks.length && links.every((l, i) => l === current.conferenceLinks[i]);
-      next = kept({
-        ...base,
+      next = base.with({
         attendees: this.intern.attendeeList(base.recurringEventId, mergeAttendees(base.attendees, base === current ? e.attendees : current.attendees, this.intern)),
         conferenceLinks: sameLinks ? current.conferenceLinks : this.intern.links(links),
       });
     }
     // The API id wins over the ICS id, whichever copy came first.
     const apiId = e.format === 'api-json' ? e.id : current?.id ?? e.id;
-    if (next.id !== apiId) next = kept({ ...next, id: this.intern.str(apiId) });
+    if (next.id !== apiId) next = next.with({ id: this.intern.str(apiId) });
     this.events.set(twin, next);
     for (const key of conferenceKeysOf(next)) {
       this.byKey.add(key, twin);
