@@ -22,7 +22,7 @@ export const DuckdbConfig = z.object({
       message: 'memory_limit, threads and access_mode have their own keys (duckdb.memoryLimit, duckdb.threads) or are set by convene',
     })
     .optional()
-    .describe('Other DuckDB settings for replay, run and watch, by DuckDB\'s name (camelCase is read as snake_case), e.g. {"allocator_flush_threshold": "16MB"}; see docs/performance.md for what some cost.'),
+    .describe('Other DuckDB settings for replay, run and watch, by DuckDB\'s name (camelCase is read as snake_case), e.g. {"allocator_flush_threshold": "16MB"}; convene sets checkpoint_threshold to 64MB unless named here; see docs/performance.md for what some cost.'),
 });
 
 /** Settings `duckdb.settings` may not name: convene sets them from their own keys or itself. */

@@ -39,10 +39,10 @@ export function jobSettings(settings: RuntimeSettings | undefined, logger: Logge
 
 /** Logs DuckDB's memory_limit and threads as the open database has them (the config's, when set). */
 export async function logDuckdbSettings(db: Database, logger: Logger): Promise<void> {
-  const row = (await db.all("SELECT current_setting('memory_limit') AS memory_limit, current_setting('threads') AS threads"))[0] ?? {};
+  const row = (await db.all("SELECT current_setting('memory_limit') AS memory_limit, current_setting('threads') AS threads, current_setting('checkpoint_threshold') AS checkpoint_threshold"))[0] ?? {};
   // The V8 heap limit beside it: bin/convene.js sets it for the pipeline's process (resources.heapLimitMB).
   const heapLimitMB = Math.round(getHeapStatistics().heap_size_limit / 1048576);
-  logger.info({ component: 'duckdb', memoryLimit: String(row['memory_limit']), threads: Number(row['threads']), heapLimitMB }, 'database settings');
+  logger.info({ component: 'duckdb', memoryLimit: String(row['memory_limit']), threads: Number(row['threads']), checkpointThreshold: String(row['checkpoint_threshold']), heapLimitMB }, 'database settings');
 }
 
 /**
@@ -54,8 +54,21 @@ export async function logDuckdbSettings(db: Database, logger: Logger): Promise<v
  */
 export const DEFAULT_DUCKDB_MEMORY_LIMIT = '128MB';
 
-/** How replay, run and watch open their database: the config's DuckDB limits, or convene's default memory limit. */
+/**
+ * DuckDB settings convene gives replay, run and watch unless `duckdb.settings` names them.
+ *
+ * `checkpoint_threshold`: DuckDB writes the tables' new rows from its write-ahead log into the
+ * database file (a checkpoint) when a commit leaves more than this in the log; its own default
+ * is 16MB. A merge of the staged rows commits a few MB, so at 16MB every third or fourth merge
+ * checkpointed; the commits took 11.8 s of a scale-1 replay's 24.6 s of merging. At 32MB and
+ * 64MB the replay used about 9 % less CPU; 4MB was slower, and 128MB and more gained nothing
+ * (docs/performance.md, seventh round).
+ */
+export const DEFAULT_DUCKDB_SETTINGS: Readonly<Record<string, string>> = { checkpoint_threshold: '64MB' };
+
+/** How replay, run and watch open their database: the config's DuckDB limits and settings, or convene's defaults. */
 export function duckdbOpenOptions(config: Pick<DuckdbConfig, 'memoryLimit' | 'threads' | 'settings'>): OpenOptions {
-  const settings = config.settings ? Object.fromEntries(Object.entries(config.settings).map(([k, v]) => [duckdbSettingName(k), v])) : undefined;
-  return { memoryLimit: config.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT, ...(config.threads ? { threads: config.threads } : {}), ...(settings ? { settings } : {}) };
+  const given = Object.fromEntries(Object.entries(config.settings ?? {}).map(([k, v]) => [duckdbSettingName(k), v]));
+  const settings = { ...DEFAULT_DUCKDB_SETTINGS, ...given };
+  return { memoryLimit: config.memoryLimit ?? DEFAULT_DUCKDB_MEMORY_LIMIT, ...(config.threads ? { threads: config.threads } : {}), settings };
 }

@@ -5,6 +5,7 @@ import { ConveneError, DatabaseError } from '../../../src/core/errors.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Database } from '../../../src/sinks/duckdb/database.js';
+import { duckdbOpenOptions } from '../../../src/runtime/runtime-settings.js';
 import { scratch } from '../../support/paths.js';
 
 test('reads issued while a transaction appends neither fail nor see its rows half-written', async () => {
@@ -97,6 +98,17 @@ test('settings given at open are the database\'s; an unknown one or a bad value 
       assert.match((err as Error).message, named);
     }
   }
+});
+
+test("the options replay, run and watch open with carry convene's DuckDB settings: the checkpoint threshold is 64MB, not DuckDB's 16MB", async () => {
+  const path = join(scratch(), 'defaults.duckdb');
+  const db = await Database.open(path, duckdbOpenOptions({}));
+  const row = (await db.all("SELECT current_setting('checkpoint_threshold') AS threshold"))[0]!;
+  assert.match(String(row['threshold']), /^6[0-4]/);
+  db.close();
+  const plain = await Database.open(join(scratch(), 'plain.duckdb'));
+  assert.match(String((await plain.all("SELECT current_setting('checkpoint_threshold') AS threshold"))[0]!['threshold']), /^1[56]/);
+  plain.close();
 });
 
 test('opening a file another process holds briefly waits for it; held too long, DB_LOCKED names the file', async () => {

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { ConveneError } from '../../../src/core/errors.js';
 import { configFromEnv, describeConfig, loadConfig } from '../../../src/config/load.js';
 import { configReference } from '../../../src/config/reference.js';
-import { duckdbOpenOptions } from '../../../src/runtime/runtime-settings.js';
+import { DEFAULT_DUCKDB_SETTINGS, duckdbOpenOptions } from '../../../src/runtime/runtime-settings.js';
 import { repoRoot, scratch } from '../../support/paths.js';
 
 function fileWith(body: unknown): string {
@@ -58,10 +58,16 @@ test('every problem is reported at once, by key path', () => {
 test('duckdb.settings pass other DuckDB settings by name; environment names arrive camelCase and open as snake_case', () => {
   const file = fileWith({ duckdb: { settings: { allocator_flush_threshold: '16MB', preserve_insertion_order: false } } });
   const fromFile = loadConfig({ file, env: {} }).config.duckdb;
-  assert.equal(duckdbOpenOptions(fromFile).settings, { allocator_flush_threshold: '16MB', preserve_insertion_order: false });
+  assert.equal(duckdbOpenOptions(fromFile).settings, { checkpoint_threshold: '64MB', allocator_flush_threshold: '16MB', preserve_insertion_order: false });
   const fromEnv = loadConfig({ env: { CONVENE_DUCKDB__SETTINGS__ALLOCATOR_BACKGROUND_THREADS: 'true' }, cwd: scratch() }).config.duckdb;
-  assert.equal(duckdbOpenOptions(fromEnv).settings, { allocator_background_threads: true });
-  assert.is(duckdbOpenOptions({}).settings, undefined);
+  assert.equal(duckdbOpenOptions(fromEnv).settings, { checkpoint_threshold: '64MB', allocator_background_threads: true });
+});
+
+test("convene's own DuckDB settings apply unless duckdb.settings names them", () => {
+  assert.equal(duckdbOpenOptions({}).settings, DEFAULT_DUCKDB_SETTINGS);
+  assert.is(DEFAULT_DUCKDB_SETTINGS['checkpoint_threshold'], '64MB');
+  const fromEnv = loadConfig({ env: { CONVENE_DUCKDB__SETTINGS__CHECKPOINT_THRESHOLD: '16MB' }, cwd: scratch() }).config.duckdb;
+  assert.equal(duckdbOpenOptions(fromEnv).settings, { checkpoint_threshold: '16MB' });
 });
 
 test('duckdb.settings may not name what convene sets from its own keys', () => {
