@@ -36,11 +36,26 @@ export interface MeetingLinks {
   readonly documents: string[];
 }
 
+const SLACK_TS = /^(\d{1,10})\.(\d{6})$/;
+
+/**
+ * A Slack ts ("1712345678.123456") as the number of microseconds it names: 8 bytes in a number
+ * array where the text takes about 40. NaN for a ts of any other form, or past 2^53
+ * microseconds (the year 2255), where the number would not be exact: that ts is kept as text.
+ */
+export function tsNumber(ts: string): number {
+  const m = SLACK_TS.exec(ts);
+  const n = m ? Number(m[1]) * 1_000_000 + Number(m[2]) : Number.NaN;
+  return n <= Number.MAX_SAFE_INTEGER ? n : Number.NaN;
+}
+
 export class SettledLinks {
   // One array per field, one entry per settled link, in the order the links were first made:
   // a few words per link, whatever the number of channels.
   private readonly channelId: string[] = [];
-  private readonly ts: string[] = [];
+  /** Each message's ts as a number (see tsNumber), NaN for a ts of another form, whose text is in `otherTs`. */
+  private readonly ts: number[] = [];
+  private readonly otherTs = new Map<number, string>();
   private readonly meetingId: string[] = [];
   private readonly kind: SignalKind[] = [];
   private readonly time: number[] = [];
@@ -58,7 +73,7 @@ export class SettledLinks {
 
   /** Settles links, in the order they were first linked. */
   settle(links: Iterable<SettledLink>): void {
-    const revisited = new Map<string, Map<string, number>>();
+    const revisited = new Map<string, Map<number | string, number>>();
     const opened = new Set<string>();
     for (const l of links) {
       if (!opened.has(l.channelId)) {
@@ -68,7 +83,9 @@ export class SettledLinks {
       }
       const userId = l.userId === null ? null : this.id(l.userId);
       const earlier = revisited.get(l.channelId);
-      const i = earlier?.get(l.ts);
+      const ts = tsNumber(l.ts);
+      const key = Number.isNaN(ts) ? l.ts : ts;
+      const i = earlier?.get(key);
       if (i !== undefined) {
         this.meetingId[i] = l.meetingId;
         this.kind[i] = l.kind;
@@ -79,13 +96,14 @@ export class SettledLinks {
       }
       const at = this.ts.length;
       this.channelId.push(this.id(l.channelId));
-      this.ts.push(l.ts);
+      this.ts.push(ts);
+      if (Number.isNaN(ts)) this.otherTs.set(at, l.ts);
       this.meetingId.push(l.meetingId);
       this.kind.push(l.kind);
       this.time.push(l.time);
       this.userId.push(userId);
       if (l.documents !== undefined) this.documents.set(at, l.documents);
-      earlier?.set(l.ts, at);
+      earlier?.set(key, at);
     }
   }
 
@@ -108,9 +126,9 @@ export class SettledLinks {
   }
 
   /** Where each message of an already settled channel is. */
-  private entriesOf(channelId: string): Map<string, number> {
-    const at = new Map<string, number>();
-    for (let i = 0; i < this.ts.length; i++) if (this.channelId[i] === channelId) at.set(this.ts[i]!, i);
+  private entriesOf(channelId: string): Map<number | string, number> {
+    const at = new Map<number | string, number>();
+    for (let i = 0; i < this.ts.length; i++) if (this.channelId[i] === channelId) at.set(this.otherTs.get(i) ?? this.ts[i]!, i);
     return at;
   }
 
