@@ -4,6 +4,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
+import type { Logger } from '../../core/logger.js';
 import type { SourceDef, Source } from '../../core/component.js';
 import type { Envelope } from '../../core/envelope.js';
 import type { ErrorCode } from '../../core/errors.js';
@@ -16,7 +17,7 @@ import type { FilePosition } from '../common/emit.js';
 import type { DayFolder, ExportArchive } from './slack-export.archive.js';
 import { CHANNEL_FILES, dayFilePath, openFolderExport, openZipExport } from './slack-export.archive.js';
 import { mapSlackChannel, mapSlackUser, synthesizedChannel } from './slack-export.mapping.js';
-import { dayFileMessages, readDayFile, type DayFileRequest } from './slack-export.day-file.js';
+import { dayFileMessages, readDayFile, WORKER_TEXT_CHARS, type DayFileAnswer, type DayFileRequest } from './slack-export.day-file.js';
 import { defaultWorkerCount, mapOrdered } from '../common/workers/ordered-pool.js';
 import { rememberAnalysis } from '../../operators/meeting-signals.logic.js';
 
@@ -43,7 +44,7 @@ export const slackExportSource: SourceDef<SlackExportConfig, unknown> = {
     return {
       read: (from) => {
         const builder = new EnvelopeBuilder(TYPE, 'slack', resumeAfter(TYPE, from));
-        return fromPages((signal) => readExport(config.path, builder, signal, config.workers ?? defaultWorkerCount()), ctx.gate);
+        return fromPages((signal) => readExport(config.path, builder, signal, config.workers ?? defaultWorkerCount(), ctx.logger), ctx.gate);
       },
     };
   },
@@ -87,7 +88,7 @@ function isErrorCode(code: string): code is ErrorCode {
   return Object.hasOwn(ERROR_CODES, code);
 }
 
-async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal, workers: number): AsyncGenerator<Out[]> {
+async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal, workers: number, logger: Logger): AsyncGenerator<Out[]> {
   const archive = await openExport(root);
   try {
     const has = new Set(archive.files);
@@ -163,8 +164,15 @@ async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal
       if (step.kind !== 'file' || !b.wanted({ file: step.position, entry: Number.MAX_SAFE_INTEGER })) return null;
       return archive.pathOf ? { path: archive.pathOf(step.rel), channelId: step.channelId } : { text: await archive.read(step.rel), channelId: step.channelId };
     };
-    const answers = mapOrdered(steps, request, { script: WORKER, workers, inline: (r) => readDayFile(r), workerData: { zones }, reviveError });
-    for await (const [step, answer] of answers) {
+    const answers = mapOrdered<DayStep, DayFileRequest, DayFileAnswer>(steps, request, {
+      script: WORKER,
+      workers,
+      inline: (r) => readDayFile(r),
+      inlineIf: (r) => 'text' in r && r.text.length > WORKER_TEXT_CHARS,
+      workerData: { zones },
+      reviveError,
+    });
+    for await (const [step, given] of answers) {
       if (signal.aborted) return;
       if (step.kind === 'folder') {
         const { folder, position } = step;
@@ -179,8 +187,11 @@ async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal
         if (out.length > 0) yield out;
         continue;
       }
-      if (answer === null) continue;
+      if (given === null) continue;
       const { rel, position, channelId } = step;
+      // A file too large for a worker's heap is read here.
+      if (given.kind === 'too-large') logger.debug({ component: TYPE, file: where(rel) }, "day file read in the pipeline's thread: too large for a parse worker's heap");
+      const answer = given.kind === 'too-large' ? await readDayFile((await request(step))!) : given;
       if (answer.kind === 'malformed-json') {
         if (b.wanted({ file: position, entry: 0 })) yield [b.problem('INPUT_MALFORMED_JSON', where(rel), null, `the file is not valid JSON (${answer.reason})`, { file: position, entry: 0 })];
         continue;

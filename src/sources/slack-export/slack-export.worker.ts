@@ -1,13 +1,19 @@
 /**
  * Worker thread of the Slack export source: reads, parses, maps and analyses day files (see
- * slack-export.day-file.ts) and answers with the result as JSON. `workerData` holds the
- * export's author zones as `[userId, tz, offsetMinutes]` rows.
+ * slack-export.day-file.ts) and answers with the result as JSON; a file too large for this
+ * thread's heap is answered `too-large` (see WorkerBudget). `workerData` holds the export's
+ * author zones as `[userId, tz, offsetMinutes]` rows.
  */
 import { workerData } from 'node:worker_threads';
 import { serveRequests } from '../common/workers/serve.js';
-import { encodeDayFile, readDayFile, type AuthorZones, type DayFileAnswer, type DayFileRequest } from './slack-export.day-file.js';
+import { encodeDayFile, readDayFile, requestBytes, WorkerBudget, type AuthorZones, type DayFileAnswer, type DayFileRequest } from './slack-export.day-file.js';
 
 const rows = (workerData as { zones?: Array<[string, string | null, number | null]> } | null)?.zones ?? [];
 const zones: AuthorZones = new Map(rows.map(([id, tz, offsetMinutes]) => [id, { tz, offsetMinutes }]));
 
-serveRequests<DayFileRequest, DayFileAnswer>(async (request) => encodeDayFile(await readDayFile(request, zones)));
+const budget = new WorkerBudget();
+
+serveRequests<DayFileRequest, DayFileAnswer>(
+  async (request) => (budget.take(requestBytes(request)) ? encodeDayFile(await readDayFile(request, zones)) : { kind: 'too-large' }),
+  () => budget.startBatch(),
+);

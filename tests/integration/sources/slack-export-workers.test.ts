@@ -4,7 +4,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Cursor, Envelope } from '../../../src/core/envelope.js';
-import { silentLogger } from '../../../src/core/logger.js';
+import { silentLogger, type Logger } from '../../../src/core/logger.js';
 import type { InputProblem } from '../../../src/core/records.js';
 import { slackExportSource } from '../../../src/sources/slack-export/slack-export.source.js';
 import { fixturesDir, scratch } from '../../support/paths.js';
@@ -12,8 +12,27 @@ import { fixturesDir, scratch } from '../../support/paths.js';
 const houston = join(fixturesDir, 'slack', 'houstondatavis-2016');
 const viewerZip = join(fixturesDir, 'slack', 'slack-export-viewer-testarchive', 'testarchive.redacted.zip');
 
-function read(path: string, workers: number, from?: Cursor): Promise<Envelope[]> {
-  return lastValueFrom(slackExportSource.create({ path, workers }, { logger: silentLogger, runId: 'it' }).read(from).pipe(toArray()));
+function read(path: string, workers: number, from?: Cursor, logger: Logger = silentLogger): Promise<Envelope[]> {
+  return lastValueFrom(slackExportSource.create({ path, workers }, { logger, runId: 'it' }).read(from).pipe(toArray()));
+}
+
+/** A logger that keeps the files of its debug lines that name one. */
+function fileLogger(files: string[]): Logger {
+  const logger: Logger = {
+    ...silentLogger,
+    debug: (obj) => {
+      const file = (obj as { file?: unknown }).file;
+      if (typeof file === 'string') files.push(file);
+    },
+    child: () => logger,
+  };
+  return logger;
+}
+
+/** A day file of `count` messages of about 1 KB each, from `start` seconds. */
+function bigDay(start: number, count: number): string {
+  const filler = 'lorem ipsum dolor sit amet '.repeat(36);
+  return JSON.stringify(Array.from({ length: count }, (_, i) => ({ ts: `${start + i}.000100`, user: 'U1', text: `note ${i} ${filler}` })));
 }
 
 /** An export with a bad day file, a day file that is not an array, and a folder no metadata lists. */
@@ -76,6 +95,24 @@ test('a resumed read skips the same records with workers as without', async () =
   assert.ok(inThread.length > 0 && inThread.length < all.length);
   assert.equal(threaded, inThread);
   assert.equal(threaded[0], all[all.indexOf(middle) + 1]);
+});
+
+test("day files too large for a parse worker's heap are read in the pipeline's thread, with the same envelopes", async () => {
+  const root = scratch('slack-big-days-');
+  writeFileSync(join(root, 'users.json'), JSON.stringify([{ id: 'U1', name: 'ann', profile: { email: 'ann@example.com' } }]));
+  writeFileSync(join(root, 'channels.json'), JSON.stringify([{ id: 'C1', name: 'general', members: ['U1'] }]));
+  mkdirSync(join(root, 'general'));
+  writeFileSync(join(root, 'general', '2024-01-01.json'), JSON.stringify([{ ts: '1704100000.000100', user: 'U1', text: 'sync at 3pm?' }]));
+  // Over the size a worker reads alone (WORKER_FILE_BYTES, 2 MiB): about 2.6 MB.
+  writeFileSync(join(root, 'general', '2024-01-02.json'), bigDay(1704200000, 2_500));
+  // Each under it (about 1.9 MB), but the batch's seventh would pass what a worker reads of one batch (WORKER_BATCH_BYTES, 12 MiB).
+  for (let d = 3; d <= 9; d++) writeFileSync(join(root, 'general', `2024-01-0${d}.json`), bigDay(1704000000 + d * 100_000, 1_800));
+  const inThread = await read(root, 0);
+  const handedOver: string[] = [];
+  const threaded = await read(root, 1, undefined, fileLogger(handedOver));
+  assert.is(inThread.filter((e) => e.kind === 'message').length, 1 + 2_500 + 7 * 1_800);
+  assert.equal(threaded, inThread);
+  assert.equal(handedOver, [`${root}/general/2024-01-02.json`, `${root}/general/2024-01-09.json`]);
 });
 
 test.run();

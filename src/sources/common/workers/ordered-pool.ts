@@ -47,6 +47,8 @@ export interface OrderedPoolOptions<Req, Res> {
   workers: number;
   /** The same work as the worker's, for `workers: 0`. */
   inline: (request: Req) => Res | Promise<Res>;
+  /** Requests done by `inline` in this thread even with workers (say, too large to post to one). */
+  inlineIf?: (request: Req) => boolean;
   /** Requests posted to a worker at once (default 16): each post costs both threads a wake-up and a lock. */
   batch?: number;
   /** Requests outstanding at most (default four batches per worker). */
@@ -91,7 +93,8 @@ export async function* mapOrdered<In, Req, Res>(
         let answer: Promise<Res | null>;
         try {
           const request = await toRequest(input);
-          answer = request === null ? Promise.resolve(null) : pool !== null ? pool.submit(request) : Promise.resolve(options.inline(request));
+          answer =
+            request === null ? Promise.resolve(null) : pool !== null && options.inlineIf?.(request) !== true ? pool.submit(request) : Promise.resolve(options.inline(request));
         } catch (err) {
           // A request that cannot be made fails when its turn comes: the answers before it are
           // still handed out, as reading them one by one would have. Nothing after it is asked for.
@@ -128,6 +131,8 @@ class ThreadPool<Req, Res> {
   private readonly pending = new Map<number, Array<Pending<Res>>>();
   private held: { requests: Req[]; waiting: Array<Pending<Res>> } = { requests: [], waiting: [] };
   private nextId = 0;
+  /** Batches posted to each worker and not answered yet. */
+  private readonly out = new Map<Worker, number>();
   private failure: Error | null = null;
   private closing = false;
 
@@ -142,9 +147,9 @@ class ThreadPool<Req, Res> {
       // A worker holds one batch of files at a time: a heap of its own bounded well below the
       // pipeline's keeps the pool from adding a second full-size heap to the process.
       const worker = new Worker(script, { workerData, resourceLimits: WORKER_HEAP });
-      // A pool nobody closed must not keep the process alive.
+      // A pool nobody closed must not keep the process alive; one with a batch out does (see flush).
       worker.unref();
-      worker.on('message', (reply: WorkerReply<Res>) => this.settle(reply));
+      worker.on('message', (reply: WorkerReply<Res>) => this.settle(worker, reply));
       worker.on('error', (err: Error) => this.fail(err));
       worker.on('exit', (code) => {
         if (!this.closing) this.fail(new Error(`a worker thread stopped unexpectedly (exit code ${code})`));
@@ -174,10 +179,21 @@ class ThreadPool<Req, Res> {
     const id = this.nextId++;
     this.pending.set(id, waiting);
     const message: WorkerBatch<Req> = { id, requests };
-    this.workers[id % this.workers.length]!.postMessage(message);
+    const worker = this.workers[id % this.workers.length]!;
+    // While a batch is out, its worker keeps the process alive: a pipeline waiting for nothing
+    // else (one long day file) would otherwise see its event loop empty and Node end it.
+    if (this.out.get(worker) === undefined) worker.ref();
+    this.out.set(worker, (this.out.get(worker) ?? 0) + 1);
+    worker.postMessage(message);
   }
 
-  private settle(reply: WorkerReply<Res>): void {
+  private settle(worker: Worker, reply: WorkerReply<Res>): void {
+    const out = (this.out.get(worker) ?? 1) - 1;
+    if (out > 0) this.out.set(worker, out);
+    else {
+      this.out.delete(worker);
+      worker.unref();
+    }
     const waiting = this.pending.get(reply.id);
     if (waiting === undefined) return;
     this.pending.delete(reply.id);
@@ -190,6 +206,8 @@ class ThreadPool<Req, Res> {
 
   private fail(error: Error): void {
     if (this.failure === null) this.failure = error;
+    for (const worker of this.out.keys()) worker.unref();
+    this.out.clear();
     for (const waiting of this.pending.values()) for (const w of waiting) w.reject(error);
     this.pending.clear();
     for (const w of this.held.waiting) w.reject(error);

@@ -6,10 +6,13 @@
 import { parentPort } from 'node:worker_threads';
 import type { WorkerAnswer, WorkerBatch, WorkerReply } from './ordered-pool.js';
 
-export function serveRequests<Req, Res>(handle: (request: Req) => Res | Promise<Res>): void {
+export function serveRequests<Req, Res>(handle: (request: Req) => Res | Promise<Res>, startBatch?: () => void): void {
   const port = parentPort;
   if (port === null) return;
   port.on('message', (batch: WorkerBatch<Req>) => {
+    // Batches are answered one after another (a batch's answers are all synchronous work after
+    // the first await of a request): `startBatch` runs before each, e.g. to reset a budget.
+    startBatch?.();
     void answerAll(batch, handle).then((reply) => port.postMessage(reply));
   });
 }

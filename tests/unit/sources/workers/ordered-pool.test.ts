@@ -1,7 +1,12 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { InputError } from '../../../../src/core/errors.js';
 import { defaultWorkerCount, mapOrdered } from '../../../../src/sources/common/workers/ordered-pool.js';
+import { scratch } from '../../../support/paths.js';
 
 type Req = { n: number; delayMs: number; fail?: boolean };
 const script = new URL('./slow-square.worker.js', import.meta.url);
@@ -114,6 +119,37 @@ test('a request that cannot be made fails in its turn, after the answers before 
   }
   assert.equal(seen, [0, 1]);
   assert.equal(asked, [0, 1, 2]);
+});
+
+test('requests inlineIf picks are answered in this thread, in their place among the workers\' answers', async () => {
+  const inThread: number[] = [];
+  const counted = (r: Req): number => {
+    inThread.push(r.n);
+    return inline(r);
+  };
+  const out = await collect(mapOrdered([1, 2, 3, 4, 5, 6], (n) => ({ n, delayMs: (7 - n) * 2 }), { script, workers: 2, inline: counted, inlineIf: (r) => r.n % 3 === 0, batch: 2 }));
+  assert.equal(out, [1, 2, 3, 4, 5, 6].map((n) => [n, n * n]));
+  assert.equal(inThread, [3, 6]);
+});
+
+test('a pool with a batch out keeps the process alive while nothing else does', async () => {
+  // The worker is slow and the process has nothing else to wait for: with its workers unref'd
+  // throughout, Node would end it (exit code 13, an unsettled top-level await) before the answer.
+  const pool = new URL('../../../../src/sources/common/workers/ordered-pool.js', import.meta.url).href;
+  const code = `
+    const { mapOrdered } = await import(${JSON.stringify(pool)});
+    const out = [];
+    for await (const [n, sq] of mapOrdered([7], (n) => ({ n, delayMs: 400 }), { script: new URL(${JSON.stringify(script.href)}), workers: 1, inline: () => 0 })) out.push(sq);
+    console.log(JSON.stringify(out));`;
+  // A file, not -e: a worker would inherit --input-type, which Node refuses for a worker's file.
+  const file = join(scratch('pool-alive-'), 'main.mjs');
+  writeFileSync(file, code);
+  const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  const [exitCode] = (await once(child, 'exit')) as [number | null];
+  assert.is(exitCode, 0);
+  assert.is(stdout.trim(), '[49]');
 });
 
 test('defaults to one worker per core but one, at most four', () => {
