@@ -21,6 +21,24 @@ test('keeps the most recently updated copy', () => {
   assert.is(index.get('e1')!.summary, 'new');
 });
 
+test("an event's times come from the index's columns: a newer copy's replace them, a null stays null, and JSON has them as fields", () => {
+  const index = new EventIndex();
+  for (let i = 0; i < 3000; i++) index.add(event(`x${i}`, '2026-03-01T09:00:00Z', { created: i, updated: null }));
+  index.add(event('e1', '2026-03-05T15:00:00Z', { created: 5, updated: 1 }));
+  const before = index.get('e1')!;
+  index.add(event('e1', '2026-03-05T16:00:00Z', { created: 5, updated: 2 }));
+  const after = index.get('e1')!;
+  assert.is(after.start, Date.parse('2026-03-05T16:00:00Z'));
+  assert.is(after.end, Date.parse('2026-03-05T16:30:00Z'));
+  assert.equal([after.created, after.updated], [5, 2]);
+  // The copy took over the first one's place: what still holds the first reads the newer times.
+  assert.is(before.start, after.start);
+  assert.equal([index.get('x2999')!.created, index.get('x2999')!.updated, index.get('x0')!.created], [2999, null, 0]);
+  const json = JSON.parse(JSON.stringify(after)) as Record<string, unknown>;
+  assert.equal(Object.keys(json).sort(), ['allDay', 'attendees', 'calendarId', 'conferenceLinks', 'created', 'documents', 'end', 'eventType', 'id', 'organizer', 'recurringEventId', 'start', 'status', 'summary', 'updated']);
+  assert.is(json['start'], after.start);
+});
+
 test('returns events by start window in start order', () => {
   const index = new EventIndex();
   index.add(event('c', '2026-03-07T09:00:00Z'));

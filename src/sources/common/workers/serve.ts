@@ -9,11 +9,14 @@ import type { WorkerAnswer, WorkerBatch, WorkerReply } from './ordered-pool.js';
 export function serveRequests<Req, Res>(handle: (request: Req) => Res | Promise<Res>, startBatch?: () => void): void {
   const port = parentPort;
   if (port === null) return;
+  // Batches are answered one after another, whatever the handler awaits: `startBatch` runs
+  // before each, e.g. to reset a budget the batch's requests draw on.
+  let previous: Promise<void> = Promise.resolve();
   port.on('message', (batch: WorkerBatch<Req>) => {
-    // Batches are answered one after another (a batch's answers are all synchronous work after
-    // the first await of a request): `startBatch` runs before each, e.g. to reset a budget.
-    startBatch?.();
-    void answerAll(batch, handle).then((reply) => port.postMessage(reply));
+    previous = previous.then(async () => {
+      startBatch?.();
+      port.postMessage(await answerAll(batch, handle));
+    });
   });
 }
 
