@@ -40,30 +40,23 @@ export type DayFileAnswer =
  * ordered-pool.ts), and a day file takes about 13 times its size there while it is read, parsed,
  * mapped, analysed and encoded (a 7.7 MB file: 64 MB of answer objects, then a 33 MB JSON
  * answer, which keeps each message's raw text); a batch's answers (about 4 times the files'
- * size) are held until the last is ready. A file over `fileBytes`, or one that would take the
- * batch past `batchBytes`, is answered `too-large` and read in the pipeline's thread, whose heap
+ * size) are held until the last is ready. A file over `WORKER_FILE_BYTES`, or one that would take
+ * the batch past `WORKER_BATCH_BYTES`, is answered `too-large` and read in the pipeline's thread, whose heap
  * is larger: a busy channel's day can be tens of MB.
  */
 export const WORKER_FILE_BYTES = 2 * 1024 * 1024;
 export const WORKER_BATCH_BYTES = 12 * 1024 * 1024;
 
 export class WorkerBudget {
-  private left: number;
-
-  constructor(
-    private readonly fileBytes = WORKER_FILE_BYTES,
-    private readonly batchBytes = WORKER_BATCH_BYTES,
-  ) {
-    this.left = batchBytes;
-  }
+  private left = WORKER_BATCH_BYTES;
 
   startBatch(): void {
-    this.left = this.batchBytes;
+    this.left = WORKER_BATCH_BYTES;
   }
 
   /** Whether a file of `bytes` is read here; if so, it is counted against the batch. */
   take(bytes: number): boolean {
-    if (bytes > this.fileBytes || bytes > this.left) return false;
+    if (bytes > WORKER_FILE_BYTES || bytes > this.left) return false;
     this.left -= bytes;
     return true;
   }

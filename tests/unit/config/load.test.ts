@@ -65,7 +65,6 @@ test('duckdb.settings pass other DuckDB settings by name; environment names arri
 
 test("convene's own DuckDB settings apply unless duckdb.settings names them", () => {
   assert.equal(duckdbOpenOptions({}).settings, DEFAULT_DUCKDB_SETTINGS);
-  assert.is(DEFAULT_DUCKDB_SETTINGS['checkpoint_threshold'], '64MB');
   const fromEnv = loadConfig({ env: { CONVENE_DUCKDB__SETTINGS__CHECKPOINT_THRESHOLD: '16MB' }, cwd: scratch() }).config.duckdb;
   assert.equal(duckdbOpenOptions(fromEnv).settings, { checkpoint_threshold: '16MB' });
 });
