@@ -92,6 +92,25 @@ test('merges an iCalendar copy with its API twin under the API id, keeping ICS-o
 });
 
 
+test('copies read after the first query (the index dropped its interner then) merge with the events kept before it', () => {
+  const index = new EventIndex();
+  const links = ['https://meet.google.com/abc-defg-hij'];
+  index.add(event('k7q2@google.com', '2026-03-05T15:00:00Z', { format: 'ics', summary: 'Roadmap review', conferenceLinks: links, attendees: [attendee('bo@acme.test', 'needsAction')] }));
+  index.add(event('s_1', '2026-03-03T09:00:00Z', { recurringEventId: 's', attendees: [attendee('ana@acme.test')] }));
+  assert.equal(index.between(0, Number.MAX_SAFE_INTEGER).map((e) => e.id), ['s_1', 'k7q2@google.com']);
+  index.add(event('k7q2', '2026-03-05T15:00:00Z', { calendarId: 'bo@acme.test', summary: 'Roadmap review', conferenceLinks: [...links], attendees: [attendee('bo@acme.test', 'accepted'), attendee('cy@acme.test')] }));
+  index.add(event('s_2', '2026-03-10T09:00:00Z', { recurringEventId: 's', attendees: [attendee('ana@acme.test')] }));
+  assert.is(index.size, 3);
+  assert.equal(index.between(0, Number.MAX_SAFE_INTEGER).map((e) => e.id), ['s_1', 'k7q2', 's_2']);
+  const e = index.get('k7q2@google.com')!;
+  assert.equal(e.attendees.map((a) => `${a.email}:${a.responseStatus}`), ['bo@acme.test:accepted', 'cy@acme.test:accepted']);
+  assert.equal(e.conferenceLinks, links);
+  assert.equal(index.byConferenceKey('meet:abc-defg-hij').map((x) => x.id), ['k7q2']);
+  assert.equal(index.withTitleWord('roadmap').map((x) => x.id), ['k7q2']);
+  assert.equal(index.invitedBetween('cy@acme.test', 0, Number.MAX_SAFE_INTEGER).map((x) => x.id), ['k7q2']);
+  assert.equal(index.get('s_2')!.attendees, index.get('s_1')!.attendees);
+});
+
 test('shares attendee, organizer and repeated string objects across events instead of keeping each copy', () => {
   const index = new EventIndex();
   // Each event read from a file holds its own copies; the index keeps one.
