@@ -189,7 +189,9 @@ async function* readExport(root: string, b: EnvelopeBuilder, signal: AbortSignal
       }
       if (given === null) continue;
       const { rel, position, channelId } = step;
-      // A file too large for a worker's heap is read here.
+      // A file too large for a worker's heap is read here. Its request is made again (a path, or
+      // from a zip the entry read again, at most 1 MiB: see WORKER_TEXT_CHARS) rather than kept
+      // for every request in flight, where zip texts would wait in this thread's heap.
       if (given.kind === 'too-large') logger.debug({ component: TYPE, file: where(rel) }, "day file read in the pipeline's thread: too large for a parse worker's heap");
       const answer = given.kind === 'too-large' ? await readDayFile((await request(step))!) : given;
       if (answer.kind === 'malformed-json') {
